@@ -1,0 +1,209 @@
+//! Code lists: the vocabularies that coded columns are checked against.
+//!
+//! Every list is data under `data/codelists/` (compiled into the binary with `include_str!`),
+//! so adding a spelling is a one-line change to a CSV file, not to code. A value is looked up
+//! after [`normalize_value`]: letter case, `ё`/`е`, surrounding and repeated white space do
+//! not matter. Unknown values are never guessed: the lookup returns `None` and the caller
+//! quarantines the row with the value shown.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const VALUES_CSV: &str = include_str!("../../data/codelists/values.csv");
+const COUNTRIES_CSV: &str = include_str!("../../data/codelists/countries.csv");
+const REGIONS_CSV: &str = include_str!("../../data/codelists/regions.csv");
+const FIELDS_CSV: &str = include_str!("../../data/codelists/fields.csv");
+
+/// Lower-cases, folds `ё` to `е`, trims and collapses inner white space (including
+/// non-breaking spaces and line breaks) to one space.
+pub fn normalize_value(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for ch in raw.chars() {
+        if ch.is_whitespace() || ch == '\u{a0}' || ch == '\u{202f}' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        for lower in ch.to_lowercase() {
+            out.push(match lower {
+                'ё' => 'е',
+                other => other,
+            });
+        }
+    }
+    out
+}
+
+/// One enumerated list (`gender`, `level`, `funding`, …): every accepted spelling → code.
+#[derive(Debug, Default)]
+pub struct CodeList {
+    by_spelling: HashMap<String, &'static str>,
+    codes: Vec<&'static str>,
+}
+
+impl CodeList {
+    fn insert(&mut self, spelling: &str, code: &'static str) {
+        let key = normalize_value(spelling);
+        if !key.is_empty() {
+            self.by_spelling.entry(key).or_insert(code);
+        }
+    }
+
+    /// The canonical code for a spelling, if the list knows it.
+    pub fn lookup(&self, raw: &str) -> Option<&'static str> {
+        self.by_spelling.get(&normalize_value(raw)).copied()
+    }
+
+    /// The canonical codes, in file order.
+    pub fn codes(&self) -> &[&'static str] {
+        &self.codes
+    }
+}
+
+/// A country of `countries.csv`.
+#[derive(Debug, Clone)]
+pub struct Country {
+    pub iso3: &'static str,
+    pub name_en: &'static str,
+    pub world_region: &'static str,
+}
+
+/// A region of Kazakhstan (`regions.csv`).
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub code: &'static str,
+    pub name_en: &'static str,
+    /// The region it belonged to before the 2022 reform (Abai, Zhetysu, Ulytau).
+    pub parent_before_2022: Option<&'static str>,
+}
+
+/// All code lists, parsed once.
+#[derive(Debug)]
+pub struct CodeLists {
+    lists: HashMap<&'static str, CodeList>,
+    countries: Vec<Country>,
+    country_by_spelling: HashMap<String, usize>,
+    regions: Vec<Region>,
+    region_by_spelling: HashMap<String, usize>,
+    fields: Vec<&'static str>,
+}
+
+/// The process-wide code lists.
+pub fn code_lists() -> &'static CodeLists {
+    static LISTS: OnceLock<CodeLists> = OnceLock::new();
+    LISTS.get_or_init(CodeLists::load)
+}
+
+/// Parses an embedded code list into records of `&'static str` fields. The lists are read
+/// once per process and kept for its lifetime, so their text is leaked on purpose: codes can
+/// then be handed out as `&'static str` without an allocation per lookup.
+fn records(text: &'static str) -> Vec<Vec<&'static str>> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    reader
+        .records()
+        .filter_map(Result::ok)
+        .map(|record| record.iter().map(|f| &*Box::leak(f.to_string().into_boxed_str())).collect())
+        .collect()
+}
+
+fn field<'a>(row: &[&'a str], i: usize) -> &'a str {
+    row.get(i).copied().unwrap_or("").trim()
+}
+
+fn aliases(cell: &'static str) -> impl Iterator<Item = &'static str> {
+    cell.split('|').map(str::trim).filter(|a| !a.is_empty())
+}
+
+impl CodeLists {
+    fn load() -> Self {
+        let mut lists: HashMap<&'static str, CodeList> = HashMap::new();
+        for row in records(VALUES_CSV) {
+            let (list, code) = (field(&row, 0), field(&row, 1));
+            let entry = lists.entry(list).or_default();
+            entry.codes.push(code);
+            entry.insert(code, code);
+            for spelling in [field(&row, 2), field(&row, 3), field(&row, 4)] {
+                entry.insert(spelling, code);
+            }
+            for alias in aliases(field(&row, 5)) {
+                entry.insert(alias, code);
+            }
+        }
+
+        let mut countries = Vec::new();
+        let mut country_by_spelling = HashMap::new();
+        for row in records(COUNTRIES_CSV) {
+            let idx = countries.len();
+            countries.push(Country {
+                iso3: field(&row, 0),
+                name_en: field(&row, 2),
+                world_region: field(&row, 5),
+            });
+            let names = [field(&row, 0), field(&row, 1), field(&row, 2), field(&row, 3), field(&row, 4)];
+            for spelling in names.into_iter().chain(aliases(field(&row, 6))) {
+                let key = normalize_value(spelling);
+                if !key.is_empty() {
+                    country_by_spelling.entry(key).or_insert(idx);
+                }
+            }
+        }
+
+        let mut regions = Vec::new();
+        let mut region_by_spelling = HashMap::new();
+        for row in records(REGIONS_CSV) {
+            let idx = regions.len();
+            let code = field(&row, 0);
+            let parent = field(&row, 6);
+            regions.push(Region {
+                code,
+                name_en: field(&row, 3),
+                parent_before_2022: (!parent.is_empty()).then_some(parent),
+            });
+            let digits = code.trim_start_matches("KZ-");
+            let names = [code, digits, field(&row, 1), field(&row, 3), field(&row, 4), field(&row, 5)];
+            for spelling in names.into_iter().chain(aliases(field(&row, 7))) {
+                let key = normalize_value(spelling);
+                if !key.is_empty() {
+                    region_by_spelling.entry(key).or_insert(idx);
+                }
+            }
+        }
+
+        let fields = records(FIELDS_CSV).iter().map(|row| field(row, 0)).collect();
+        CodeLists { lists, countries, country_by_spelling, regions, region_by_spelling, fields }
+    }
+
+    /// An enumerated list by name (`gender`, `level`, …).
+    pub fn list(&self, name: &str) -> Option<&CodeList> {
+        self.lists.get(name)
+    }
+
+    /// A country by ISO alpha-3, alpha-2, or an EN/RU/KK name or variant.
+    pub fn country(&self, raw: &str) -> Option<&Country> {
+        self.country_by_spelling.get(&normalize_value(raw)).map(|&i| &self.countries[i])
+    }
+
+    /// A region of Kazakhstan by ISO 3166-2 code (current or legacy), KATO digits, or name.
+    pub fn region(&self, raw: &str) -> Option<&Region> {
+        self.region_by_spelling.get(&normalize_value(raw)).map(|&i| &self.regions[i])
+    }
+
+    /// All regions, in the order of `regions.csv`.
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    /// All countries, in the order of `countries.csv`.
+    pub fn countries(&self) -> &[Country] {
+        &self.countries
+    }
+
+    /// The canonical field-of-education code (`01`..`12`) equal to `code`, if it exists.
+    pub fn field(&self, code: &str) -> Option<&'static str> {
+        self.fields.iter().copied().find(|f| *f == code)
+    }
+}

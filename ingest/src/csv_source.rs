@@ -1,0 +1,118 @@
+//! CSV files: UTF-8 (with or without BOM) or Windows-1251, comma, semicolon or tab separated.
+//!
+//! The encoding is UTF-8 when the bytes are valid UTF-8, Windows-1251 otherwise (the two
+//! encodings Kazakh offices export). The separator is the one that splits the first lines
+//! into the same number of fields most often. Cell references use the column letter of the
+//! field and the physical line number.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use crate::sheet::{SheetProcessor, SheetSettings};
+use crate::source::{check_file_size, FileOutcome, FileRejection, Limits};
+use crate::validation::{Severity, ValidationIssue};
+use crate::values::Cell;
+
+/// Decodes CSV bytes; returns the text and the encoding's name.
+pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), "UTF-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
+            (text, "Windows-1251")
+        }
+    }
+}
+
+/// Picks the separator that gives the most lines with the same field count (> 1).
+pub fn detect_separator(text: &str) -> u8 {
+    let mut best = (b';', 0usize);
+    for sep in [b';', b',', b'\t'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(sep)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut counts: Vec<usize> = Vec::new();
+        for record in reader.records().take(40) {
+            match record {
+                Ok(r) if r.iter().any(|f| !f.trim().is_empty()) => counts.push(r.len()),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        let mut score = 0;
+        for &n in &counts {
+            if n > 1 {
+                score = score.max(counts.iter().filter(|&&m| m == n).count());
+            }
+        }
+        if score > best.1 {
+            best = (sep, score);
+        }
+    }
+    best.0
+}
+
+pub fn read_csv(path: &Path, file: &str, settings: SheetSettings, limits: &Limits) -> Result<FileOutcome, FileRejection> {
+    check_file_size(path, limits)?;
+    let bytes = std::fs::read(path).map_err(|e| FileRejection::new("unreadable_file", e.to_string()))?;
+    let (text, encoding) = decode(&bytes);
+    let separator = detect_separator(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut processor = SheetProcessor::new(settings, file, "");
+    let mut record = csv::StringRecord::new();
+    // The physical line of a record, counted from its byte offset: the csv crate's position
+    // is where the previous record ended, before the empty lines it skips, and its own line
+    // counter does not count those lines.
+    let (mut counted_to, mut line_of_counted) = (0usize, 0u32);
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let mut byte = record.position().map_or(counted_to, |p| p.byte() as usize).min(text.len());
+                while matches!(text.as_bytes().get(byte), Some(b'\n' | b'\r')) {
+                    byte += 1;
+                }
+                line_of_counted += text.as_bytes()[counted_to..byte].iter().filter(|&&b| b == b'\n').count() as u32;
+                counted_to = byte;
+                let first_row = line_of_counted;
+                let cells: Vec<Cell> = record.iter().map(|f| Cell::Text(Cow::Borrowed(f))).collect();
+                if !processor.push_row(first_row, &cells) {
+                    break;
+                }
+                // A quoted field with line breaks makes the record span several lines.
+                let extra_lines = record.iter().map(|f| f.matches('\n').count()).sum::<usize>() as u32;
+                if extra_lines > 0 {
+                    processor.record_spans_to(first_row + extra_lines);
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Err(FileRejection::new("corrupt_file", format!("CSV cannot be parsed at line {line}: {e}")));
+            }
+        }
+    }
+    let sep_name = match separator {
+        b';' => "semicolon",
+        b',' => "comma",
+        _ => "tab",
+    };
+    let note = ValidationIssue::new(
+        file,
+        "",
+        String::new(),
+        "",
+        &format!("{encoding}, {sep_name}"),
+        "csv_format",
+        Severity::Info,
+        format!("read as {encoding}, {sep_name}-separated"),
+        0,
+    );
+    Ok(FileOutcome { sheets: vec![processor.finish()], issues: vec![note], rejected: false })
+}

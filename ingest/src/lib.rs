@@ -1,0 +1,37 @@
+//! hestat-ingest owns everything between a folder of submitted spreadsheets and typed staging
+//! Parquet: finding files, opening workbooks (calamine) and CSV, header detection, the family
+//! schemas (column specs with EN/RU/KK labels from `data/headers.csv`), value parsers, code
+//! lists, row accounting, quarantine, the validation report and the staging writer.
+//!
+//! It knows nothing of indicators or charts. The entry point is [`ingest`]:
+//!
+//! ```text
+//! input/**/*.{xlsx,xlsm,xls,xlsb,ods,csv}
+//!   └─ source (format sniffing, size limits, streaming) ─ sheet (header, rows) ─┐
+//!                                                                                ├─ checks across files (HEI registry, duplicates)
+//!   out/staging/<family>/<year key>=<Y>/part-0.parquet  ◀──────────────────────┘
+//!   out/validation/{issues,sheets}.{parquet,csv}
+//! ```
+//!
+//! Files are read in parallel (rayon); a file that cannot be read is rejected whole and the
+//! others load; a panic inside a reader is caught and turned into a rejection.
+
+pub mod codes;
+mod csv_source;
+pub mod families;
+pub mod header;
+mod pipeline;
+pub mod privacy;
+pub mod sheet;
+pub mod source;
+pub mod staging;
+pub mod validation;
+pub mod values;
+mod writer;
+
+pub use families::Family;
+pub use pipeline::{ingest, IngestConfig, IngestError, IngestSummary, Progress};
+pub use privacy::PersonIdHasher;
+pub use source::Limits;
+pub use validation::{Severity, SheetAccount, SheetStatus, ValidationIssue};
+pub use writer::staging_schema_markdown;

@@ -1,0 +1,282 @@
+//! The ingestion run: discover files, read them in parallel, apply the checks that need all
+//! files (HEI registry, duplicate students), then write staging and the validation report.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::families::Family;
+use crate::privacy::PersonIdHasher;
+use crate::sheet::{SheetOutcome, SheetSettings};
+use crate::source::{read_file, FileOutcome, FileRejection, Limits};
+use crate::validation::{Severity, SheetAccount, SheetStatus, ValidationIssue};
+use crate::writer;
+
+/// What the run needs.
+#[derive(Debug, Clone)]
+pub struct IngestConfig {
+    pub input: PathBuf,
+    pub out: PathBuf,
+    pub limits: Limits,
+    pub hasher: PersonIdHasher,
+}
+
+/// Errors that stop the whole run (never caused by one input file).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("input folder {0} does not exist or is not a folder")]
+    InputMissing(PathBuf),
+    #[error("cannot list {path}: {source}")]
+    ListInput { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot write Parquet {path}: {message}")]
+    Parquet { path: PathBuf, message: String },
+}
+
+/// Receives progress while files are read (called from worker threads).
+pub trait Progress: Sync {
+    fn started(&self, _files: usize) {}
+    fn file_done(&self, _file: &str) {}
+}
+
+impl Progress for () {}
+
+/// The outcome of a run.
+#[derive(Debug, Clone)]
+pub struct IngestSummary {
+    pub files_read: usize,
+    pub files_rejected: usize,
+    pub accounts: Vec<SheetAccount>,
+    pub issues: Vec<ValidationIssue>,
+    /// Rows staged per family.
+    pub staged_rows: Vec<(Family, usize)>,
+}
+
+impl IngestSummary {
+    /// Whether any input was refused: a file, a sheet or a row.
+    pub fn has_rejections(&self) -> bool {
+        self.files_rejected > 0
+            || self.accounts.iter().any(|a| a.quarantined > 0 || a.status == SheetStatus::Rejected)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.issues.iter().filter(|i| i.severity == severity).count()
+    }
+}
+
+/// Lists the files under `root`, sorted by relative path; dotfiles and Office lock files
+/// (`~$…`) are listed apart.
+fn discover(root: &Path) -> Result<(Vec<(PathBuf, String)>, Vec<String>), IngestError> {
+    let mut files = Vec::new();
+    let mut ignored = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|source| IngestError::ListInput { path: dir.clone(), source })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| IngestError::ListInput { path: dir.clone(), source })?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                if !name.starts_with('.') {
+                    stack.push(path);
+                }
+            } else if name.starts_with('.') || name.starts_with("~$") {
+                ignored.push(rel);
+            } else if kind.is_file() {
+                files.push((path, rel));
+            }
+        }
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    ignored.sort();
+    Ok((files, ignored))
+}
+
+fn read_one(path: &Path, rel: &str, settings: SheetSettings, limits: &Limits) -> FileOutcome {
+    let result = catch_unwind(AssertUnwindSafe(|| read_file(path, rel, settings, limits)));
+    match result {
+        Ok(Ok(mut outcome)) => {
+            if outcome.sheets.is_empty() {
+                outcome.issues.push(ValidationIssue::new(rel, "", String::new(), "", "", "no_sheets", Severity::Warning,
+                    "the workbook has no sheets", 0));
+            }
+            outcome
+        }
+        Ok(Err(rejection)) => FileOutcome::rejected(rel, rejection),
+        Err(_) => FileOutcome::rejected(
+            rel,
+            FileRejection { rule: "reader_failure", message: "the reader failed on this file (malformed content)".into() },
+        ),
+    }
+}
+
+/// Runs ingestion: reads every file under `config.input`, writes `OUT/staging/` and
+/// `OUT/validation/`, and returns the accounting.
+pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSummary, IngestError> {
+    if !config.input.is_dir() {
+        return Err(IngestError::InputMissing(config.input.clone()));
+    }
+    let (files, ignored) = discover(&config.input)?;
+    progress.started(files.len());
+    let settings = SheetSettings { hasher: &config.hasher, header_scan_rows: config.limits.header_scan_rows };
+    let mut outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .map(|(path, rel)| {
+            let outcome = read_one(path, rel, settings, &config.limits);
+            progress.file_done(rel);
+            outcome
+        })
+        .collect();
+
+    let mut issues: Vec<ValidationIssue> = ignored
+        .iter()
+        .map(|rel| ValidationIssue::new(rel, "", String::new(), "", "", "file_ignored", Severity::Info,
+            "hidden or lock file, ignored", 0))
+        .collect();
+    if config.hasher.ephemeral {
+        issues.push(ValidationIssue::new("", "", String::new(), "", "", "ephemeral_id_key", Severity::Warning,
+            "no identifier key configured (HESTAT_ID_KEY): IIN pseudonyms of this run cannot be linked to other runs", 0));
+    }
+    let mut cross_file = check_hei_registry(&mut outcomes);
+    cross_file.extend(check_duplicate_students(&mut outcomes));
+
+    let files_read = outcomes.len();
+    let files_rejected = outcomes.iter().filter(|o| o.rejected).count();
+    let mut accounts = Vec::new();
+    let mut batches = Vec::new();
+    for outcome in outcomes {
+        issues.extend(outcome.issues);
+        for sheet in outcome.sheets {
+            issues.extend(sheet.issues);
+            accounts.push(sheet.account);
+            if let Some(batch) = sheet.batch {
+                batches.push(batch);
+            }
+        }
+    }
+    issues.extend(cross_file);
+
+    let staged_rows = writer::write_staging(&config.out, batches)?;
+    writer::write_validation(&config.out, &issues, &accounts)?;
+    Ok(IngestSummary { files_read, files_rejected, accounts, issues, staged_rows })
+}
+
+/// A loaded row's place, for issues raised after reading.
+struct RowRef {
+    file: usize,
+    sheet: usize,
+    row: usize,
+}
+
+fn sheets_of(outcomes: &[FileOutcome], family: Family) -> impl Iterator<Item = (usize, usize, &SheetOutcome)> {
+    outcomes.iter().enumerate().flat_map(move |(f, o)| {
+        o.sheets.iter().enumerate().filter(move |(_, s)| s.batch.as_ref().is_some_and(|b| b.family == family)).map(move |(s, sh)| (f, s, sh))
+    })
+}
+
+fn issue_at(sheet: &SheetOutcome, row: usize, key: &str, value: &str, rule: &str, severity: Severity, message: String) -> ValidationIssue {
+    let letters = sheet.key_columns.iter().find(|(k, _)| *k == key).map_or("", |(_, l)| l.as_str());
+    let source_row = sheet.batch.as_ref().and_then(|b| b.column("source_row")).and_then(|c| c.int_at(row)).unwrap_or(0);
+    ValidationIssue::new(&sheet.account.file, &sheet.account.sheet, format!("{letters}{source_row}"), key, value, rule, severity, message, 1)
+}
+
+/// Drops the marked rows of each sheet and moves them from loaded to quarantined.
+fn quarantine(outcomes: &mut [FileOutcome], rows: &[RowRef]) {
+    let mut by_sheet: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for r in rows {
+        by_sheet.entry((r.file, r.sheet)).or_default().push(r.row);
+    }
+    for ((f, s), drop) in by_sheet {
+        let sheet = &mut outcomes[f].sheets[s];
+        let drop: HashSet<usize> = drop.into_iter().collect();
+        if let Some(batch) = sheet.batch.as_mut() {
+            let keep: Vec<bool> = (0..batch.len()).map(|i| !drop.contains(&i)).collect();
+            batch.retain(&keep);
+        }
+        sheet.account.loaded -= drop.len() as u64;
+        sheet.account.quarantined += drop.len() as u64;
+    }
+}
+
+/// Rows naming an HEI that the `hei` registry does not hold are quarantined.
+fn check_hei_registry(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
+    let registry: HashSet<String> = sheets_of(outcomes, Family::Hei)
+        .filter_map(|(_, _, s)| s.batch.as_ref()?.column("hei_code").cloned())
+        .flat_map(|c| (0..c.len()).filter_map(move |i| c.str_at(i).map(str::to_string)).collect::<Vec<_>>())
+        .collect();
+    let mut issues = Vec::new();
+    let checked = [Family::Students, Family::Mobility, Family::Staff, Family::StateOrder];
+    let any_rows = checked.iter().any(|f| sheets_of(outcomes, *f).next().is_some());
+    if registry.is_empty() {
+        if any_rows {
+            issues.push(ValidationIssue::new("", "", String::new(), "hei_code", "", "no_hei_registry", Severity::Warning,
+                "no `hei` registry sheet in the input: HEI codes were not checked", 0));
+        }
+        return issues;
+    }
+    let mut dropped = Vec::new();
+    for family in checked {
+        for (f, s, sheet) in sheets_of(outcomes, family) {
+            let Some(codes) = sheet.batch.as_ref().and_then(|b| b.column("hei_code")) else { continue };
+            for row in 0..codes.len() {
+                let Some(code) = codes.str_at(row) else { continue };
+                if !registry.contains(code) {
+                    issues.push(issue_at(sheet, row, "hei_code", code, "unknown_hei", Severity::Error,
+                        format!("HEI code {code} is not in the `hei` registry")));
+                    dropped.push(RowRef { file: f, sheet: s, row });
+                }
+            }
+        }
+    }
+    quarantine(outcomes, &dropped);
+    issues
+}
+
+/// The same student twice in one HEI and year: every such row is quarantined. The same
+/// student in two HEIs: loaded, and warned once.
+fn check_duplicate_students(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
+    let mut seen: HashMap<(String, i64, String), Vec<RowRef>> = HashMap::new();
+    for (f, s, sheet) in sheets_of(outcomes, Family::Students) {
+        let Some(batch) = sheet.batch.as_ref() else { continue };
+        let (Some(hei), Some(year), Some(id)) = (batch.column("hei_code"), batch.column("academic_year"), batch.column("student_id")) else {
+            continue;
+        };
+        for row in 0..batch.len() {
+            let (Some(h), Some(y), Some(i)) = (hei.str_at(row), year.int_at(row), id.str_at(row)) else { continue };
+            seen.entry((h.to_string(), y, i.to_string())).or_default().push(RowRef { file: f, sheet: s, row });
+        }
+    }
+    let mut issues = Vec::new();
+    let mut dropped = Vec::new();
+    let mut heis_of_student: HashMap<(i64, String), Vec<(String, usize, usize, usize)>> = HashMap::new();
+    let mut keys: Vec<_> = seen.into_iter().collect();
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    for ((hei, year, id), rows) in keys {
+        if rows.len() > 1 {
+            for r in &rows {
+                let sheet = &outcomes[r.file].sheets[r.sheet];
+                issues.push(issue_at(sheet, r.row, "student_id", &id, "duplicate_student", Severity::Error,
+                    format!("student appears {} times in HEI {hei}, academic year {year}; all its rows are quarantined", rows.len())));
+            }
+            dropped.extend(rows);
+        } else if let Some(r) = rows.into_iter().next() {
+            heis_of_student.entry((year, id)).or_default().push((hei, r.file, r.sheet, r.row));
+        }
+    }
+    let mut multi: Vec<_> = heis_of_student.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    multi.sort_by(|a, b| a.0.cmp(&b.0));
+    for ((year, id), places) in multi {
+        let heis: Vec<&str> = places.iter().map(|p| p.0.as_str()).collect();
+        let (_, f, s, row) = &places[0];
+        let sheet = &outcomes[*f].sheets[*s];
+        issues.push(issue_at(sheet, *row, "student_id", &id, "student_in_several_heis", Severity::Warning,
+            format!("student enrolled in {} HEIs in academic year {year} ({}); counted in each", heis.len(), heis.join(", "))));
+    }
+    quarantine(outcomes, &dropped);
+    issues
+}

@@ -1,0 +1,411 @@
+//! Opening submitted files and feeding their rows to [`SheetProcessor`]s.
+//!
+//! A file's format is taken from its first bytes (and its name only where the bytes leave a
+//! choice), never trusted from the extension alone. Before calamine opens an archive
+//! (xlsx, xlsm, xlsb, ods), its directory is checked so that no part would expand past the
+//! configured size; before a sheet is streamed, its declared dimensions are checked. xlsx
+//! and xlsb sheets are streamed cell by cell (calamine's cells readers); xls and ods sheets
+//! come as calamine ranges (xls is at most 65,536 × 256 cells); CSV is decoded from UTF-8 or
+//! Windows-1251 and split on the separator it uses.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::path::Path;
+
+use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsb, Xlsx, XlsxError};
+
+use crate::sheet::{SheetOutcome, SheetProcessor, SheetSettings};
+use crate::validation::{SheetAccount, SheetStatus, Severity, ValidationIssue};
+use crate::values::Cell;
+
+/// Size limits that protect the run from hostile files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest uncompressed size of one part of an archive (and of a CSV file), in bytes.
+    pub max_part_bytes: u64,
+    /// Largest uncompressed size of all parts of an archive together, in bytes.
+    pub max_total_bytes: u64,
+    /// Largest number of cells a sheet may declare.
+    pub max_sheet_cells: u64,
+    /// How many rows from the top may hold the header.
+    pub header_scan_rows: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_part_bytes: 1 << 30,
+            max_total_bytes: 4 << 30,
+            max_sheet_cells: 20_000_000,
+            header_scan_rows: 30,
+        }
+    }
+}
+
+/// Why a whole file was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRejection {
+    pub rule: &'static str,
+    pub message: String,
+}
+
+impl FileRejection {
+    pub(crate) fn new(rule: &'static str, message: impl Into<String>) -> Self {
+        FileRejection { rule, message: message.into() }
+    }
+}
+
+/// The spreadsheet formats hestat reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+    Csv,
+}
+
+/// Everything read from one file.
+#[derive(Debug)]
+pub struct FileOutcome {
+    pub sheets: Vec<SheetOutcome>,
+    /// File-level issues (a rejection, or notes such as the CSV encoding used).
+    pub issues: Vec<ValidationIssue>,
+    pub rejected: bool,
+}
+
+impl FileOutcome {
+    pub fn rejected(file: &str, rejection: FileRejection) -> Self {
+        FileOutcome {
+            sheets: vec![SheetOutcome {
+                account: SheetAccount::new(file, "", SheetStatus::FileRejected),
+                issues: Vec::new(),
+                batch: None,
+                key_columns: Vec::new(),
+            }],
+            issues: vec![ValidationIssue::rejected_file(file, rejection.rule, rejection.message)],
+            rejected: true,
+        }
+    }
+}
+
+const ZIP_MAGIC: [u8; 4] = *b"PK\x03\x04";
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn extension(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
+}
+
+/// Decides the format from the first bytes and the name.
+pub fn sniff_format(path: &Path, head: &[u8]) -> Result<Format, FileRejection> {
+    let ext = extension(path);
+    if head.starts_with(&ZIP_MAGIC) {
+        return Ok(match ext.as_str() {
+            "xlsb" => Format::Xlsb,
+            "ods" => Format::Ods,
+            _ => Format::Xlsx,
+        });
+    }
+    if head.starts_with(&CFB_MAGIC) {
+        return Ok(Format::Xls);
+    }
+    if matches!(ext.as_str(), "csv" | "txt" | "tsv") {
+        if head.contains(&0) {
+            return Err(FileRejection::new("not_a_spreadsheet", "a .csv file with binary content"));
+        }
+        return Ok(Format::Csv);
+    }
+    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods") {
+        return Err(FileRejection::new(
+            "corrupt_file",
+            format!("named .{ext} but not a spreadsheet archive (corrupt, truncated or renamed)"),
+        ));
+    }
+    Err(FileRejection::new("not_a_spreadsheet", "not a spreadsheet (xlsx, xlsm, xls, xlsb, ods or csv)"))
+}
+
+/// Checks an archive's directory: every part must stay under the size limits.
+fn check_archive(path: &Path, limits: &Limits) -> Result<(), FileRejection> {
+    let file = File::open(path).map_err(|e| FileRejection::new("unreadable_file", e.to_string()))?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(file))
+        .map_err(|e| FileRejection::new("corrupt_file", format!("corrupt or truncated archive: {e}")))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let part = archive
+            .by_index_raw(i)
+            .map_err(|e| FileRejection::new("corrupt_file", format!("corrupt or truncated archive: {e}")))?;
+        let size = part.size();
+        if size > limits.max_part_bytes {
+            let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+            return Err(FileRejection::new(
+                "archive_too_large",
+                format!("archive part {name} would expand to {size} bytes (limit {})", limits.max_part_bytes),
+            ));
+        }
+        total = total.saturating_add(size);
+    }
+    if total > limits.max_total_bytes {
+        return Err(FileRejection::new(
+            "archive_too_large",
+            format!("archive would expand to {total} bytes in all (limit {})", limits.max_total_bytes),
+        ));
+    }
+    Ok(())
+}
+
+fn data_ref_cell<'a>(value: &DataRef<'a>) -> Cell<'a> {
+    match value {
+        DataRef::Int(i) => Cell::Int(*i),
+        DataRef::Float(f) => Cell::Float(*f),
+        DataRef::String(s) => Cell::Text(Cow::Owned(s.clone())),
+        DataRef::SharedString(s) => Cell::Text(Cow::Borrowed(s)),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => {
+            let (year, month, day, ..) = dt.to_ymd_hms_milli();
+            Cell::Date { year: i32::from(year), month: u32::from(month), day: u32::from(day) }
+        }
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(Cow::Owned(s.clone())),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+        DataRef::Empty => Cell::Empty,
+    }
+}
+
+fn data_cell(value: &Data) -> Cell<'_> {
+    match value {
+        Data::Int(i) => Cell::Int(*i),
+        Data::Float(f) => Cell::Float(*f),
+        Data::String(s) => Cell::Text(Cow::Borrowed(s)),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => {
+            let (year, month, day, ..) = dt.to_ymd_hms_milli();
+            Cell::Date { year: i32::from(year), month: u32::from(month), day: u32::from(day) }
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(Cow::Borrowed(s)),
+        Data::Error(e) => Cell::Error(e.to_string()),
+        Data::Empty => Cell::Empty,
+    }
+}
+
+/// A calamine streaming cell (xlsx and xlsb readers) as a position and a [`Cell`].
+fn positioned<'a, E: std::fmt::Display>(
+    next: Result<Option<calamine::Cell<DataRef<'a>>>, E>,
+) -> Result<Option<((u32, u32), Cell<'a>)>, String> {
+    match next {
+        Ok(Some(cell)) => Ok(Some((cell.get_position(), data_ref_cell(cell.get_value())))),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Widest row a sheet may have (Excel's own limit).
+const MAX_COLUMNS: u32 = 16_384;
+
+/// Refuses a sheet whose declared dimensions exceed the cell limit.
+fn check_dimensions(d: calamine::Dimensions, sheet: &str, limits: &Limits) -> Result<(), FileRejection> {
+    let declared = (u64::from(d.end.0) + 1).saturating_sub(u64::from(d.start.0))
+        * (u64::from(d.end.1) + 1).saturating_sub(u64::from(d.start.1));
+    if declared > limits.max_sheet_cells {
+        return Err(FileRejection::new(
+            "sheet_too_large",
+            format!(
+                "sheet {sheet} declares {}:{} ({declared} cells), over the limit of {}",
+                crate::validation::cell_ref(d.start.1, d.start.0),
+                crate::validation::cell_ref(d.end.1, d.end.0),
+                limits.max_sheet_cells
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Streams cells in row order into the processor, one row at a time.
+fn stream_cells<'a>(
+    mut next: impl FnMut() -> Result<Option<((u32, u32), Cell<'a>)>, String>,
+    processor: &mut SheetProcessor,
+    sheet: &str,
+) -> Result<(), FileRejection> {
+    let mut row_cells: Vec<Cell<'a>> = Vec::new();
+    let mut current: Option<u32> = None;
+    loop {
+        let next = next()
+            .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {sheet} cannot be read: {e}")))?;
+        let Some(((row, col), cell)) = next else { break };
+        if current != Some(row) {
+            if let Some(done) = current {
+                if !processor.push_row(done, &row_cells) {
+                    return Ok(());
+                }
+            }
+            row_cells.clear();
+            current = Some(row);
+        }
+        if col >= MAX_COLUMNS {
+            continue;
+        }
+        let col = col as usize;
+        if col >= row_cells.len() {
+            row_cells.resize(col + 1, Cell::Empty);
+        }
+        row_cells[col] = cell;
+    }
+    if let Some(done) = current {
+        processor.push_row(done, &row_cells);
+    }
+    Ok(())
+}
+
+/// Feeds a calamine range (xls, ods) into the processor.
+fn feed_range(range: &calamine::Range<Data>, processor: &mut SheetProcessor) {
+    let Some((start_row, start_col)) = range.start() else { return };
+    let mut row_cells: Vec<Cell> = Vec::new();
+    for (i, cells) in range.rows().enumerate() {
+        row_cells.clear();
+        row_cells.resize(start_col as usize, Cell::Empty);
+        row_cells.extend(cells.iter().map(data_cell));
+        if !processor.push_row(start_row + i as u32, &row_cells) {
+            return;
+        }
+    }
+}
+
+/// The account and issue of a sheet that is listed but not read.
+fn ignored_sheet(file: &str, sheet: &str, status: SheetStatus, rule: &str, message: &str) -> SheetOutcome {
+    SheetOutcome {
+        account: SheetAccount::new(file, sheet, status),
+        issues: vec![ValidationIssue::new(file, sheet, String::new(), "", "", rule, Severity::Info, message, 0)],
+        batch: None,
+        key_columns: Vec::new(),
+    }
+}
+
+/// Lists a workbook's sheets and reads each visible worksheet with `read_sheet`.
+fn read_workbook<RS: Read + Seek, R: Reader<RS>>(
+    workbook: &mut R,
+    file: &str,
+    settings: SheetSettings,
+    mut read_sheet: impl FnMut(&mut R, &str, &mut SheetProcessor) -> Result<(), FileRejection>,
+) -> Result<Vec<SheetOutcome>, FileRejection> {
+    let sheets = workbook.sheets_metadata().to_vec();
+    let mut outcomes = Vec::with_capacity(sheets.len());
+    for sheet in sheets {
+        if sheet.visible != SheetVisible::Visible {
+            outcomes.push(ignored_sheet(file, &sheet.name, SheetStatus::Hidden, "sheet_hidden", "hidden sheet, ignored"));
+            continue;
+        }
+        if sheet.typ != SheetType::WorkSheet {
+            outcomes.push(ignored_sheet(
+                file,
+                &sheet.name,
+                SheetStatus::NotRecognised,
+                "not_a_worksheet",
+                "chart, dialog or macro sheet, ignored",
+            ));
+            continue;
+        }
+        let mut processor = SheetProcessor::new(settings, file, &sheet.name);
+        read_sheet(workbook, &sheet.name, &mut processor)?;
+        outcomes.push(processor.finish());
+    }
+    Ok(outcomes)
+}
+
+fn open_failure(kind: &str, message: String, password: bool) -> FileRejection {
+    if password {
+        FileRejection::new("password_protected", "the workbook is password-protected (encrypted); save it without a password")
+    } else {
+        FileRejection::new("corrupt_file", format!("cannot open {kind} workbook: {message}"))
+    }
+}
+
+/// Reads one file into sheet outcomes, or refuses it whole.
+pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limits) -> Result<FileOutcome, FileRejection> {
+    let mut head = [0u8; 8];
+    let head_len = {
+        let mut f = File::open(path).map_err(|e| FileRejection::new("unreadable_file", e.to_string()))?;
+        let mut n = 0;
+        while n < head.len() {
+            match f.read(&mut head[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) => return Err(FileRejection::new("unreadable_file", e.to_string())),
+            }
+        }
+        n
+    };
+    if head_len == 0 {
+        return Err(FileRejection::new("empty_file", "the file is empty (0 bytes)"));
+    }
+    let format = sniff_format(path, &head[..head_len])?;
+    let open = || File::open(path).map(BufReader::new).map_err(|e| FileRejection::new("unreadable_file", e.to_string()));
+    let sheets = match format {
+        Format::Xlsx => {
+            check_archive(path, limits)?;
+            let mut wb: Xlsx<_> = Xlsx::new(open()?)
+                .map_err(|e| open_failure("xlsx", e.to_string(), matches!(e, XlsxError::Password)))?;
+            read_workbook(&mut wb, file, settings, |wb: &mut Xlsx<_>, name, processor| {
+                let mut reader = wb
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
+                check_dimensions(reader.dimensions(), name, limits)?;
+                stream_cells(|| positioned(reader.next_cell()), processor, name)
+            })?
+        }
+        Format::Xlsb => {
+            check_archive(path, limits)?;
+            let mut wb: Xlsb<_> = Xlsb::new(open()?).map_err(|e| open_failure("xlsb", e.to_string(), false))?;
+            read_workbook(&mut wb, file, settings, |wb: &mut Xlsb<_>, name, processor| {
+                let mut reader = wb
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
+                check_dimensions(reader.dimensions(), name, limits)?;
+                stream_cells(|| positioned(reader.next_cell()), processor, name)
+            })?
+        }
+        Format::Ods => {
+            check_archive(path, limits)?;
+            let mut wb: Ods<_> = Ods::new(open()?).map_err(|e| open_failure("ods", e.to_string(), false))?;
+            read_workbook(&mut wb, file, settings, |wb: &mut Ods<_>, name, processor| {
+                let range = wb
+                    .worksheet_range(name)
+                    .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
+                feed_range(&range, processor);
+                Ok(())
+            })?
+        }
+        Format::Xls => {
+            check_file_size(path, limits)?;
+            if is_encrypted_ooxml(path) {
+                return Err(open_failure("xlsx", String::new(), true));
+            }
+            let mut wb: Xls<_> = Xls::new(open()?)
+                .map_err(|e| open_failure("xls", e.to_string(), matches!(e, XlsError::Password)))?;
+            read_workbook(&mut wb, file, settings, |wb: &mut Xls<_>, name, processor| {
+                let range = wb
+                    .worksheet_range(name)
+                    .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
+                feed_range(&range, processor);
+                Ok(())
+            })?
+        }
+        Format::Csv => return crate::csv_source::read_csv(path, file, settings, limits),
+    };
+    Ok(FileOutcome { sheets, issues: Vec::new(), rejected: false })
+}
+
+/// Refuses a file (xls, csv) larger than one archive part may be.
+pub(crate) fn check_file_size(path: &Path, limits: &Limits) -> Result<(), FileRejection> {
+    let size = std::fs::metadata(path).map_err(|e| FileRejection::new("unreadable_file", e.to_string()))?.len();
+    if size > limits.max_part_bytes {
+        return Err(FileRejection::new("file_too_large", format!("{size} bytes (limit {})", limits.max_part_bytes)));
+    }
+    Ok(())
+}
+
+/// An encrypted xlsx is an OLE compound file holding an `EncryptedPackage` stream; its
+/// directory names are UTF-16LE.
+fn is_encrypted_ooxml(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else { return false };
+    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}

@@ -1,0 +1,291 @@
+//! Typed column builders for staging, and the staging schema of each family.
+//!
+//! A sheet's loaded rows go into a [`StagingBatch`]: one typed builder per staging column
+//! (the family's columns in contract order, derived columns, then the `source_*` columns
+//! that trace every record to its file, sheet and row). Batches of one family are
+//! concatenated and written as Parquet, partitioned by year.
+
+use polars::prelude::*;
+
+use crate::families::{ColumnKind, Family};
+use crate::values::Value;
+
+/// The staged type of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StagedType {
+    Str,
+    Int32,
+    Int64,
+    Float64,
+    Boolean,
+    Date,
+}
+
+impl StagedType {
+    pub fn of(kind: ColumnKind) -> StagedType {
+        match kind {
+            ColumnKind::AcademicYear | ColumnKind::Year | ColumnKind::IntRange(..) => StagedType::Int32,
+            ColumnKind::Count | ColumnKind::CountDefaultOne => StagedType::Int64,
+            ColumnKind::Decimal(..) => StagedType::Float64,
+            ColumnKind::YesNo => StagedType::Boolean,
+            ColumnKind::Date => StagedType::Date,
+            _ => StagedType::Str,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StagedType::Str => "string",
+            StagedType::Int32 => "int32",
+            StagedType::Int64 => "int64",
+            StagedType::Float64 => "float64",
+            StagedType::Boolean => "boolean",
+            StagedType::Date => "date",
+        }
+    }
+}
+
+/// Columns derived at ingestion, per family: (name, type, meaning).
+pub fn derived_columns(family: Family) -> &'static [(&'static str, StagedType, &'static str)] {
+    match family {
+        Family::Students => &[(
+            "field_code",
+            StagedType::Str,
+            "field of education 01-12, digits 3-4 of program_code; null for preparatory students",
+        )],
+        _ => &[],
+    }
+}
+
+/// The trace columns every staged record carries.
+pub const SOURCE_COLUMNS: [(&str, StagedType, &str); 3] = [
+    ("source_file", StagedType::Str, "path of the submitted file, relative to the input folder"),
+    ("source_sheet", StagedType::Str, "sheet name (empty for CSV)"),
+    ("source_row", StagedType::Int32, "1-based row of the sheet (line of a CSV file)"),
+];
+
+/// The full staging schema of a family: (column, type), in file order.
+pub fn staging_schema(family: Family) -> Vec<(&'static str, StagedType)> {
+    let spec = family.spec();
+    spec.columns
+        .iter()
+        .map(|c| (c.key, StagedType::of(c.kind)))
+        .chain(derived_columns(family).iter().map(|(n, t, _)| (*n, *t)))
+        .chain(SOURCE_COLUMNS.iter().map(|(n, t, _)| (*n, *t)))
+        .collect()
+}
+
+/// One typed, growable column.
+#[derive(Debug, Clone)]
+pub enum ColumnBuilder {
+    Str(Vec<Option<String>>),
+    Code(Vec<Option<&'static str>>),
+    Int32(Vec<Option<i32>>),
+    Int64(Vec<Option<i64>>),
+    Float64(Vec<Option<f64>>),
+    Boolean(Vec<Option<bool>>),
+    Date(Vec<Option<i32>>),
+}
+
+impl ColumnBuilder {
+    fn new(staged: StagedType, kind: Option<ColumnKind>) -> Self {
+        match staged {
+            StagedType::Str => match kind {
+                Some(ColumnKind::List(_) | ColumnKind::Country | ColumnKind::Region | ColumnKind::FieldCode) | None => {
+                    ColumnBuilder::Code(Vec::new())
+                }
+                _ => ColumnBuilder::Str(Vec::new()),
+            },
+            StagedType::Int32 => ColumnBuilder::Int32(Vec::new()),
+            StagedType::Int64 => ColumnBuilder::Int64(Vec::new()),
+            StagedType::Float64 => ColumnBuilder::Float64(Vec::new()),
+            StagedType::Boolean => ColumnBuilder::Boolean(Vec::new()),
+            StagedType::Date => ColumnBuilder::Date(Vec::new()),
+        }
+    }
+
+    /// Appends a value; a value of another shape than the column's is stored as null
+    /// (the parsers only produce the column's own shape).
+    pub fn push(&mut self, value: Value) {
+        match self {
+            ColumnBuilder::Str(v) => v.push(match value {
+                Value::Str(s) => Some(s),
+                Value::Code(s) => Some(s.to_string()),
+                _ => None,
+            }),
+            ColumnBuilder::Code(v) => v.push(match value {
+                Value::Code(s) => Some(s),
+                _ => None,
+            }),
+            ColumnBuilder::Int32(v) => v.push(value.as_int().and_then(|i| i32::try_from(i).ok())),
+            ColumnBuilder::Int64(v) => v.push(value.as_int()),
+            ColumnBuilder::Float64(v) => v.push(match value {
+                Value::Float(f) => Some(f),
+                Value::Int(i) => Some(i as f64),
+                _ => None,
+            }),
+            ColumnBuilder::Boolean(v) => v.push(match value {
+                Value::Bool(b) => Some(b),
+                _ => None,
+            }),
+            ColumnBuilder::Date(v) => v.push(match value {
+                Value::Date(d) => Some(d),
+                _ => None,
+            }),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnBuilder::Str(v) => v.len(),
+            ColumnBuilder::Code(v) => v.len(),
+            ColumnBuilder::Int32(v) | ColumnBuilder::Date(v) => v.len(),
+            ColumnBuilder::Int64(v) => v.len(),
+            ColumnBuilder::Float64(v) => v.len(),
+            ColumnBuilder::Boolean(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value at `row` as text (for keys such as `hei_code` and `student_id`).
+    pub fn str_at(&self, row: usize) -> Option<&str> {
+        match self {
+            ColumnBuilder::Str(v) => v.get(row)?.as_deref(),
+            ColumnBuilder::Code(v) => *v.get(row)?,
+            _ => None,
+        }
+    }
+
+    /// The value at `row` as an integer (for years).
+    pub fn int_at(&self, row: usize) -> Option<i64> {
+        match self {
+            ColumnBuilder::Int32(v) | ColumnBuilder::Date(v) => v.get(row)?.map(i64::from),
+            ColumnBuilder::Int64(v) => *v.get(row)?,
+            _ => None,
+        }
+    }
+
+    fn retain(&mut self, keep: &[bool]) {
+        fn filter<T>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                let k = keep.get(i).copied().unwrap_or(true);
+                i += 1;
+                k
+            });
+        }
+        match self {
+            ColumnBuilder::Str(v) => filter(v, keep),
+            ColumnBuilder::Code(v) => filter(v, keep),
+            ColumnBuilder::Int32(v) | ColumnBuilder::Date(v) => filter(v, keep),
+            ColumnBuilder::Int64(v) => filter(v, keep),
+            ColumnBuilder::Float64(v) => filter(v, keep),
+            ColumnBuilder::Boolean(v) => filter(v, keep),
+        }
+    }
+
+    fn append(&mut self, other: ColumnBuilder) {
+        match (self, other) {
+            (ColumnBuilder::Str(a), ColumnBuilder::Str(b)) => a.extend(b),
+            (ColumnBuilder::Code(a), ColumnBuilder::Code(b)) => a.extend(b),
+            (ColumnBuilder::Int32(a), ColumnBuilder::Int32(b)) => a.extend(b),
+            (ColumnBuilder::Date(a), ColumnBuilder::Date(b)) => a.extend(b),
+            (ColumnBuilder::Int64(a), ColumnBuilder::Int64(b)) => a.extend(b),
+            (ColumnBuilder::Float64(a), ColumnBuilder::Float64(b)) => a.extend(b),
+            (ColumnBuilder::Boolean(a), ColumnBuilder::Boolean(b)) => a.extend(b),
+            // Batches of one family share a schema; mismatched shapes cannot occur.
+            _ => {}
+        }
+    }
+
+    fn into_column(self, name: &str) -> Column {
+        let name = PlSmallStr::from(name);
+        match self {
+            ColumnBuilder::Str(v) => Column::new(name, v),
+            ColumnBuilder::Code(v) => Column::new(name, v),
+            ColumnBuilder::Int32(v) => Column::new(name, v),
+            ColumnBuilder::Int64(v) => Column::new(name, v),
+            ColumnBuilder::Float64(v) => Column::new(name, v),
+            ColumnBuilder::Boolean(v) => Column::new(name, v),
+            ColumnBuilder::Date(v) => {
+                let days: Int32Chunked = v.into_iter().collect();
+                days.into_date().into_series().with_name(name).into_column()
+            }
+        }
+    }
+}
+
+/// The loaded rows of one sheet (or of a whole family, once batches are concatenated).
+#[derive(Debug, Clone)]
+pub struct StagingBatch {
+    pub family: Family,
+    pub names: Vec<&'static str>,
+    pub columns: Vec<ColumnBuilder>,
+}
+
+impl StagingBatch {
+    pub fn new(family: Family) -> Self {
+        let spec = family.spec();
+        let mut names = Vec::new();
+        let mut columns = Vec::new();
+        for c in &spec.columns {
+            names.push(c.key);
+            columns.push(ColumnBuilder::new(StagedType::of(c.kind), Some(c.kind)));
+        }
+        for (name, staged, _) in derived_columns(family) {
+            names.push(name);
+            columns.push(ColumnBuilder::new(*staged, None));
+        }
+        for (name, staged, _) in SOURCE_COLUMNS {
+            names.push(name);
+            columns.push(ColumnBuilder::new(staged, Some(ColumnKind::Text)));
+        }
+        StagingBatch { family, names, columns }
+    }
+
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, ColumnBuilder::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn column(&self, name: &str) -> Option<&ColumnBuilder> {
+        self.names.iter().position(|n| *n == name).map(|i| &self.columns[i])
+    }
+
+    /// Appends one row: `values` holds the family's columns then the derived ones.
+    pub fn push_row(&mut self, values: Vec<Value>, file: &str, sheet: &str, row_1based: u32) {
+        let n = values.len();
+        for (builder, value) in self.columns.iter_mut().zip(values) {
+            builder.push(value);
+        }
+        let trace = [Value::Str(file.to_string()), Value::Str(sheet.to_string()), Value::Int(i64::from(row_1based))];
+        for (builder, value) in self.columns[n..].iter_mut().zip(trace) {
+            builder.push(value);
+        }
+    }
+
+    /// Keeps the rows whose `keep` flag is true.
+    pub fn retain(&mut self, keep: &[bool]) {
+        for c in &mut self.columns {
+            c.retain(keep);
+        }
+    }
+
+    pub fn append(&mut self, other: StagingBatch) {
+        for (a, b) in self.columns.iter_mut().zip(other.columns) {
+            a.append(b);
+        }
+    }
+
+    pub fn into_dataframe(self) -> PolarsResult<DataFrame> {
+        let columns: Vec<Column> =
+            self.names.iter().zip(self.columns).map(|(name, builder)| builder.into_column(name)).collect();
+        DataFrame::new_infer_height(columns)
+    }
+}

@@ -1,0 +1,172 @@
+//! Writing staging Parquet (Hive-partitioned by year) and the validation report.
+//!
+//! `OUT/staging/<family>/<key>=<Y>/part-0.parquet`, where `<key>` is `academic_year` or
+//! `year`; the partition column lives in the folder name, not in the file (the Hive
+//! convention that polars, DuckDB, Spark and Arrow read). The `hei` registry has no year and
+//! is one file, `OUT/staging/hei/part-0.parquet`. Each run replaces `staging/` and
+//! `validation/` whole, so no stale partition survives.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::families::Family;
+use crate::pipeline::IngestError;
+use crate::staging::{derived_columns, staging_schema, StagedType, StagingBatch, SOURCE_COLUMNS};
+use crate::validation::{SheetAccount, ValidationIssue};
+
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IngestError + '_ {
+    move |source| IngestError::Write { path: path.to_path_buf(), source }
+}
+
+fn parquet_err(path: &Path) -> impl FnOnce(PolarsError) -> IngestError + '_ {
+    move |e| IngestError::Parquet { path: path.to_path_buf(), message: e.to_string() }
+}
+
+fn fresh_dir(path: &Path) -> Result<(), IngestError> {
+    if path.exists() {
+        std::fs::remove_dir_all(path).map_err(write_err(path))?;
+    }
+    std::fs::create_dir_all(path).map_err(write_err(path))
+}
+
+fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), IngestError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+    }
+    let file = File::create(path).map_err(write_err(path))?;
+    ParquetWriter::new(file).finish(df).map_err(parquet_err(path))?;
+    Ok(())
+}
+
+/// Writes every family's staging dataset; returns rows staged per family.
+pub fn write_staging(out: &Path, batches: Vec<StagingBatch>) -> Result<Vec<(Family, usize)>, IngestError> {
+    let root = out.join("staging");
+    fresh_dir(&root)?;
+    let mut staged = Vec::new();
+    for family in Family::ALL {
+        let mut all = StagingBatch::new(family);
+        for batch in batches.iter().filter(|b| b.family == family) {
+            all.append(batch.clone());
+        }
+        let rows = all.len();
+        staged.push((family, rows));
+        if rows == 0 {
+            continue;
+        }
+        let dir = root.join(family.name());
+        let mut df = all.into_dataframe().map_err(parquet_err(&dir))?;
+        match family.partition_key() {
+            None => write_parquet(&dir.join("part-0.parquet"), &mut df)?,
+            Some(key) => {
+                let years = df.column(key).and_then(|c| c.i32().cloned()).map_err(parquet_err(&dir))?;
+                let mut distinct: Vec<i32> = years.iter().flatten().collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                for year in distinct {
+                    let mask = years.equal(year);
+                    let mut part = df.filter(&mask).and_then(|p| p.drop(key)).map_err(parquet_err(&dir))?;
+                    write_parquet(&dir.join(format!("{key}={year}")).join("part-0.parquet"), &mut part)?;
+                }
+            }
+        }
+    }
+    Ok(staged)
+}
+
+fn issues_frame(issues: &[ValidationIssue]) -> PolarsResult<DataFrame> {
+    let text = |f: fn(&ValidationIssue) -> &str| issues.iter().map(f).collect::<Vec<&str>>();
+    DataFrame::new_infer_height(vec![
+        Column::new("file".into(), text(|i| &i.file)),
+        Column::new("sheet".into(), text(|i| &i.sheet)),
+        Column::new("cell".into(), text(|i| &i.cell)),
+        Column::new("column".into(), text(|i| &i.column)),
+        Column::new("value".into(), text(|i| &i.value)),
+        Column::new("rule".into(), text(|i| &i.rule)),
+        Column::new("severity".into(), text(|i| i.severity.as_str())),
+        Column::new("message".into(), text(|i| &i.message)),
+        Column::new("rows".into(), issues.iter().map(|i| i.rows).collect::<Vec<u32>>()),
+    ])
+}
+
+fn accounts_frame(accounts: &[SheetAccount]) -> PolarsResult<DataFrame> {
+    let text = |f: fn(&SheetAccount) -> &str| accounts.iter().map(f).collect::<Vec<&str>>();
+    let count = |f: fn(&SheetAccount) -> u64| accounts.iter().map(f).collect::<Vec<u64>>();
+    DataFrame::new_infer_height(vec![
+        Column::new("file".into(), text(|a| &a.file)),
+        Column::new("sheet".into(), text(|a| &a.sheet)),
+        Column::new("family".into(), accounts.iter().map(|a| a.family).collect::<Vec<Option<&str>>>()),
+        Column::new("status".into(), text(|a| a.status.as_str())),
+        Column::new("header_row".into(), accounts.iter().map(|a| a.header_row).collect::<Vec<Option<u32>>>()),
+        Column::new("rows_read".into(), count(|a| a.rows_read)),
+        Column::new("loaded".into(), count(|a| a.loaded)),
+        Column::new("skipped".into(), count(|a| a.skipped)),
+        Column::new("quarantined".into(), count(|a| a.quarantined)),
+    ])
+}
+
+fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> Result<(), IngestError> {
+    let err = |e: csv::Error| IngestError::Write { path: path.to_path_buf(), source: std::io::Error::other(e.to_string()) };
+    let mut writer = csv::Writer::from_path(path).map_err(err)?;
+    for row in rows {
+        writer.serialize(row).map_err(err)?;
+    }
+    writer.flush().map_err(write_err(path))
+}
+
+/// Writes `validation/issues.{parquet,csv}` and `validation/sheets.{parquet,csv}`.
+pub fn write_validation(out: &Path, issues: &[ValidationIssue], accounts: &[SheetAccount]) -> Result<(), IngestError> {
+    let dir: PathBuf = out.join("validation");
+    fresh_dir(&dir)?;
+    let issues_path = dir.join("issues.parquet");
+    write_parquet(&issues_path, &mut issues_frame(issues).map_err(parquet_err(&issues_path))?)?;
+    write_csv(&dir.join("issues.csv"), issues)?;
+    let sheets_path = dir.join("sheets.parquet");
+    write_parquet(&sheets_path, &mut accounts_frame(accounts).map_err(parquet_err(&sheets_path))?)?;
+    write_csv(&dir.join("sheets.csv"), accounts)?;
+    Ok(())
+}
+
+/// The staging schema of every family as Markdown (the source of `docs/staging-schema.md`).
+pub fn staging_schema_markdown() -> String {
+    let mut md = String::from(
+        "# Staging schema\n\nGenerated by `hestat schema` from the family specs in `ingest/src/families.rs`; \
+         a test keeps this file equal to the code.\n\n\
+         Layout: `staging/<family>/<key>=<Y>/part-0.parquet` (Hive partitions; the partition column is in the \
+         folder name, not in the file). Codes are those of the input contract (`spec/inputs.md`).\n",
+    );
+    for family in Family::ALL {
+        let spec = family.spec();
+        md.push_str(&format!("\n## `{}`\n\n", family.name()));
+        match family.partition_key() {
+            Some(key) => md.push_str(&format!("Partitioned by `{key}`.\n\n")),
+            None => md.push_str("Not partitioned (a registry).\n\n"),
+        }
+        md.push_str("| column | type | required in input | notes |\n|---|---|---|---|\n");
+        for (name, staged) in staging_schema(family) {
+            let (required, note) = if let Some(c) = spec.column(name) {
+                let note = match c.kind {
+                    crate::families::ColumnKind::PersonId => "pseudonymous ID as given; an IIN becomes `iin:` + keyed HMAC-SHA256 (32 hex)".to_string(),
+                    crate::families::ColumnKind::List(list) => format!("code of list `{list}`"),
+                    crate::families::ColumnKind::Country => "ISO 3166-1 alpha-3".to_string(),
+                    crate::families::ColumnKind::Region => "ISO 3166-2:KZ (`KZ-75`)".to_string(),
+                    crate::families::ColumnKind::FieldCode => "`01`..`12`".to_string(),
+                    crate::families::ColumnKind::AcademicYear => "start year (2024 = 2024-2025)".to_string(),
+                    _ => String::new(),
+                };
+                let required = if c.required { "yes" } else { "" };
+                (required, note)
+            } else if let Some((_, _, meaning)) = derived_columns(family).iter().find(|(n, _, _)| *n == name) {
+                ("derived", meaning.to_string())
+            } else if let Some((_, _, meaning)) = SOURCE_COLUMNS.iter().find(|(n, _, _)| *n == name) {
+                ("trace", meaning.to_string())
+            } else {
+                ("", String::new())
+            };
+            let partition = if family.partition_key() == Some(name) { " (partition)" } else { "" };
+            md.push_str(&format!("| `{name}`{partition} | {} | {required} | {note} |\n", StagedType::name(staged)));
+        }
+    }
+    md
+}

@@ -1,0 +1,623 @@
+//! Ingestion end to end on files the tests make themselves (rust_xlsxwriter for xlsx,
+//! hand-written CSV in both encodings, zip and OLE files built byte by byte for the hostile
+//! cases) and on the committed legacy xls/ods samples. Every assertion names exact rows,
+//! cells, rules and values.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use hestat_ingest::{ingest, IngestConfig, IngestSummary, Limits, PersonIdHasher, Severity, SheetStatus, ValidationIssue};
+use polars::prelude::*;
+use rust_xlsxwriter::{Format, Workbook};
+
+const KEY: &[u8] = b"test-key-0123456789abcdef";
+
+/// A cell to write.
+#[derive(Clone)]
+enum X {
+    S(&'static str),
+    N(f64),
+    /// A number shown with a date format (an Excel serial).
+    D(f64),
+    E,
+}
+use X::{D, E, N, S};
+
+fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<X>>)]) {
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    S(s) => ws.write_string(r, c, *s).map(|_| ()).unwrap(),
+                    N(n) => ws.write_number(r, c, *n).map(|_| ()).unwrap(),
+                    D(n) => ws.write_number_with_format(r, c, *n, &date).map(|_| ()).unwrap(),
+                    E => {}
+                }
+            }
+        }
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    wb.save(path).unwrap();
+}
+
+fn registry_csv(dir: &Path) {
+    std::fs::create_dir_all(dir.join("ministry")).unwrap();
+    std::fs::write(
+        dir.join("ministry/hei.csv"),
+        "hei_code,name_en,region,legal_form\nU1,University One,Almaty city,state\nU2,University Two,ВКО,private\n",
+    )
+    .unwrap();
+}
+
+struct Run {
+    _tmp: tempfile::TempDir,
+    input: PathBuf,
+    out: PathBuf,
+}
+
+fn new_run() -> Run {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&input).unwrap();
+    Run { _tmp: tmp, input, out }
+}
+
+fn run_with(run: &Run, limits: Limits) -> IngestSummary {
+    let config = IngestConfig { input: run.input.clone(), out: run.out.clone(), limits, hasher: PersonIdHasher::new(KEY) };
+    let summary = ingest(&config, &()).expect("ingest runs");
+    for account in &summary.accounts {
+        assert!(account.balances(), "accounting does not balance: {account:?}");
+    }
+    summary
+}
+
+fn run_ingest(run: &Run) -> IngestSummary {
+    run_with(run, Limits::default())
+}
+
+fn account<'a>(s: &'a IngestSummary, file: &str, sheet: &str) -> &'a hestat_ingest::SheetAccount {
+    s.accounts.iter().find(|a| a.file == file && a.sheet == sheet).unwrap_or_else(|| panic!("no account for {file} {sheet}: {:#?}", s.accounts))
+}
+
+fn errors(s: &IngestSummary) -> Vec<(String, String, String, String, String, String)> {
+    s.issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| (i.file.clone(), i.sheet.clone(), i.cell.clone(), i.column.clone(), i.value.clone(), i.rule.clone()))
+        .collect()
+}
+
+fn issues_with_rule<'a>(s: &'a IngestSummary, rule: &str) -> Vec<&'a ValidationIssue> {
+    s.issues.iter().filter(|i| i.rule == rule).collect()
+}
+
+fn staged(out: &Path, family: &str, partition: &str) -> DataFrame {
+    let path = out.join("staging").join(family).join(partition).join("part-0.parquet");
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    ParquetReader::new(file).finish().unwrap()
+}
+
+fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
+    df.column(col).unwrap().str().unwrap().iter().map(|v| v.map(str::to_string)).collect()
+}
+
+fn ints(df: &DataFrame, col: &str) -> Vec<Option<i64>> {
+    df.column(col).unwrap().cast(&DataType::Int64).unwrap().i64().unwrap().iter().collect()
+}
+
+fn opt(values: &[&str]) -> Vec<Option<String>> {
+    values.iter().map(|v| Some(v.to_string())).collect()
+}
+
+fn students_header_en() -> Vec<X> {
+    vec![
+        S("Academic year"), S("HEI code"), S("Student ID"), S("Gender"), S("Year of birth"), S("Citizenship"),
+        S("Level of\neducation"), S("Educational program code"), S("Year of study"), S("Source of funding"),
+        S("Special educational needs"), S("Disability group"), S("Remarks"),
+    ]
+}
+
+#[test]
+fn xlsx_students_under_title_rows_with_totals_footnotes_and_a_bad_country() {
+    let run = new_run();
+    registry_csv(&run.input);
+    let rows = vec![
+        vec![S("Контингент обучающихся на 01.10.2024")],
+        vec![],
+        students_header_en(),
+        vec![S("2024-2025"), S("U1"), S("A-1"), S("F"), N(2005.0), S("KAZ"), S("bachelor"), S("6B01101"), N(1.0), S("state_grant"), S("no"), E, S("ok")],
+        vec![S("2024/25"), S("u1"), S("A-2"), S("муж"), S("2004"), S("Turkey"), S("Бакалавриат"), S("6В06102"), S("2"), S("платное"), S("да"), S("II"), E],
+        vec![S("2024"), S("U1"), S("A-3"), S("ж"), N(2000.0), S("Кыргызстан"), S("master"), S("7M04101"), N(1.0), S("госзаказ"), S("+"), E, E],
+        vec![N(2024.0), S("U1"), N(990101300123.0), S("әйел"), N(1999.0), S("Чехия"), S("doctoral"), S("8D07101"), N(3.0), S("local budget"), E, E, E],
+        vec![S("2024-2025"), S("U1"), S("A-5"), S("M"), N(2003.0), S("Atlantis"), S("bachelor"), S("6B02101"), N(2.0), S("paid"), E, E, E],
+        vec![],
+        vec![S("2024-2025"), S("U1"), S("A-6"), S("F"), N(2006.0), S("KZ"), S("preparatory"), E, N(1.0), S("paid"), E, E, E],
+        vec![S("Итого"), E, E, E, E, E, E, E, N(5.0)],
+        vec![S("* synthetic data, not real students")],
+    ];
+    write_xlsx(&run.input.join("U1/contingent.xlsx"), &[("Students", rows)]);
+    let s = run_ingest(&run);
+
+    let a = account(&s, "U1/contingent.xlsx", "Students");
+    assert_eq!((a.status, a.family, a.header_row), (SheetStatus::Loaded, Some("students"), Some(3)));
+    // Rows 4..=12: 5 loaded, 1 quarantined (row 8), blank row 9, total row 11, footnote row 12.
+    assert_eq!((a.rows_read, a.loaded, a.skipped, a.quarantined), (9, 5, 3, 1));
+    assert_eq!(
+        errors(&s),
+        vec![("U1/contingent.xlsx".into(), "Students".into(), "F8".into(), "citizenship".into(), "Atlantis".into(), "unknown_country".into())]
+    );
+    let unknown = issues_with_rule(&s, "unknown_columns");
+    assert_eq!((unknown.len(), unknown[0].cell.as_str(), unknown[0].value.as_str()), (1, "M3", "Remarks"));
+    let skipped: Vec<(&str, &str, u32)> = s.issues.iter().filter(|i| i.file.starts_with("U1") && i.severity == Severity::Info)
+        .map(|i| (i.rule.as_str(), i.cell.as_str(), i.rows)).collect();
+    assert_eq!(skipped, vec![("blank_rows", "A9", 1), ("total_row", "A11", 1), ("footnote_row", "A12", 1)]);
+
+    let df = staged(&run.out, "students", "academic_year=2024");
+    assert_eq!(df.height(), 5);
+    assert!(df.column("academic_year").is_err(), "the partition column lives in the folder name");
+    let ids = strings(&df, "student_id");
+    assert_eq!(ids[0..3], [Some("A-1".into()), Some("A-2".into()), Some("A-3".into())]);
+    let iin_hash = PersonIdHasher::new(KEY).pseudonymise("990101300123");
+    assert_eq!(ids[3].as_deref(), Some(iin_hash.as_str()));
+    assert_eq!(strings(&df, "hei_code"), vec![Some("U1".into()); 5]);
+    assert_eq!(strings(&df, "gender"), opt(&["F", "M", "F", "F", "F"]));
+    assert_eq!(strings(&df, "citizenship"), opt(&["KAZ", "TUR", "KGZ", "CZE", "KAZ"]));
+    assert_eq!(strings(&df, "program_code")[1].as_deref(), Some("6B06102"), "Cyrillic В read as Latin B");
+    assert_eq!(strings(&df, "field_code"), vec![Some("01".into()), Some("06".into()), Some("04".into()), Some("07".into()), None]);
+    assert_eq!(strings(&df, "funding"), opt(&["state_grant", "paid", "state_grant", "local_budget", "paid"]));
+    let sen: Vec<Option<bool>> = df.column("sen").unwrap().bool().unwrap().iter().collect();
+    assert_eq!(sen, vec![Some(false), Some(true), Some(true), Some(false), Some(false)]);
+    assert_eq!(strings(&df, "disability_group")[1].as_deref(), Some("II"));
+    assert_eq!(ints(&df, "source_row"), vec![Some(4), Some(5), Some(6), Some(7), Some(10)]);
+    assert_eq!(ints(&df, "birth_year")[3], Some(1999));
+    assert!(s.has_rejections());
+}
+
+const POPULATION_CSV: &str = "Численность населения на 1 января 2024 года\n\
+Год;Регион;Возраст;Численность населения, чел.;Пол\n\
+2024;г. Алматы;18;\"1 204\";ж\n\
+2024;Алматинская обл.;19;12\u{a0}345;м\n\
+2024;ЮКО;20;-;муж\n\
+2024;Nur-Sultan;21;;\n\
+2024;Атлантида;22;10;ж\n\
+Итого;;;13549;\n";
+
+fn expect_population(s: &IngestSummary, out: &Path, file: &str) {
+    let a = account(s, file, "");
+    assert_eq!((a.rows_read, a.loaded, a.skipped, a.quarantined), (6, 4, 1, 1));
+    assert_eq!(errors(s), vec![(file.into(), "".into(), "B7".into(), "region".into(), "Атлантида".into(), "unknown_region".into())]);
+    let df = staged(out, "population", "year=2024");
+    assert_eq!(strings(&df, "region"), opt(&["KZ-75", "KZ-19", "KZ-61", "KZ-71"]));
+    assert_eq!(ints(&df, "population"), vec![Some(1204), Some(12345), Some(0), Some(0)]);
+    assert_eq!(ints(&df, "age"), vec![Some(18), Some(19), Some(20), Some(21)]);
+    assert_eq!(strings(&df, "gender"), vec![Some("F".into()), Some("M".into()), Some("M".into()), None]);
+}
+
+#[test]
+fn csv_in_windows_1251_with_semicolons_reads_like_utf8() {
+    let run = new_run();
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1251.encode(POPULATION_CSV);
+    assert!(!unmappable);
+    // NBSP exists in Windows-1251 (0xA0), so the file is a faithful 1251 copy.
+    std::fs::write(run.input.join("pop1251.csv"), &bytes).unwrap();
+    let s = run_ingest(&run);
+    expect_population(&s, &run.out, "pop1251.csv");
+    let note = issues_with_rule(&s, "csv_format");
+    assert_eq!(note[0].value, "Windows-1251, semicolon");
+}
+
+#[test]
+fn csv_in_utf8_with_bom_and_commas() {
+    let run = new_run();
+    let text = POPULATION_CSV.replace(';', ",").replace("Численность населения, чел.", "\"Численность населения, чел.\"");
+    std::fs::write(run.input.join("pop.csv"), [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()).unwrap();
+    let s = run_ingest(&run);
+    expect_population(&s, &run.out, "pop.csv");
+    assert_eq!(issues_with_rule(&s, "csv_format")[0].value, "UTF-8, comma");
+}
+
+#[test]
+fn csv_header_cells_with_line_breaks_do_not_shift_rows() {
+    let run = new_run();
+    std::fs::write(
+        run.input.join("tvet.csv"),
+        "\"Academic\nyear\",Region,\"Number of\nstudents (persons)\"\n2023-2024,Astana city,\"12 000\"\n\n2023-2024,Shymkent,9\n",
+    )
+    .unwrap();
+    let s = run_ingest(&run);
+    let a = account(&s, "tvet.csv", "");
+    // The header spans lines 1-3; data on lines 4 and 6, a blank line 5.
+    assert_eq!((a.header_row, a.rows_read, a.loaded, a.skipped), (Some(1), 3, 2, 1));
+    let blank = issues_with_rule(&s, "blank_rows");
+    assert_eq!((blank[0].cell.as_str(), blank[0].rows), ("A5", 1));
+    let df = staged(&run.out, "tvet_students", "academic_year=2023");
+    assert_eq!(ints(&df, "students"), vec![Some(12000), Some(9)]);
+    assert_eq!(ints(&df, "source_row"), vec![Some(4), Some(6)]);
+}
+
+/// Rewrites `xl/workbook.xml` of an xlsx to declare the 1904 date system.
+fn switch_to_1904(path: &Path) {
+    let mut archive = ::zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let name = f.name().unwrap().into_owned();
+        if name == "xl/workbook.xml" {
+            let text = String::from_utf8(data).unwrap().replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1);
+            assert!(text.contains("date1904"));
+            data = text.into_bytes();
+        }
+        parts.push((name, data));
+    }
+    let mut writer = ::zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, data) in parts {
+        writer.start_file(name, ::zip::write::SimpleFileOptions::default()).unwrap();
+        writer.write_all(&data).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+fn mobility_rows(start_serial: f64, end_serial: f64) -> Vec<Vec<X>> {
+    vec![
+        vec![S("Академическая мобильность")],
+        vec![
+            S("Год"), S("Код вуза"), S("Направление мобильности"), S("Участник"), S("Страна"), S("Уровень образования"),
+            S("Код области образования"), S("Источник финансирования"), S("Формат"), S("Вид мобильности"), S("Дата начала"),
+            S("Дата окончания"), S("Количество человек, чел."),
+        ],
+        vec![N(2024.0), S("U1"), S("исходящая"), S("student"), S("Türkiye"), S("bachelor"), S("6"), S("university"), S("offline"), S("credit"), D(start_serial), D(end_serial), E],
+        vec![N(2024.0), S("U1"), S("входящая"), S("student"), S("Republic of Korea"), S("master"), N(4.0), S("own_funds"), S("online"), S("summer_school"), S("01.07.2024"), S("2024-07-28"), S("3")],
+        vec![N(2024.0), S("U1"), S("outgoing"), S("staff"), S("DE"), S("none"), S("07"), S("erasmus"), S("blended"), S("internship"), E, E, N(2.0)],
+        vec![N(2024.0), S("U1"), S("incoming"), S("student"), S("China"), S("bachelor"), S("06"), S("erasmus"), S("online"), S("credit"), E, E, N(1.0)],
+        vec![N(2024.0), S("U1"), S("outgoing"), S("staff"), S("Italy"), S("bachelor"), S("13"), S("erasmus"), S("online"), S("credit"), S("31.02.2024"), E, N(1.0)],
+    ]
+}
+
+fn expect_mobility(s: &IngestSummary, out: &Path, file: &str) {
+    let a = account(s, file, "Mobility");
+    assert_eq!((a.rows_read, a.loaded, a.skipped, a.quarantined), (5, 3, 0, 2));
+    let errs: Vec<(String, String, String, String)> = errors(s).into_iter().map(|e| (e.2, e.3, e.4, e.5)).collect();
+    assert_eq!(
+        errs,
+        vec![
+            ("H6".into(), "funding_source".into(), "erasmus".into(), "funding_source_direction".into()),
+            ("G7".into(), "field_code".into(), "13".into(), "unknown_field".into()),
+            ("K7".into(), "start_date".into(), "31.02.2024".into(), "invalid_date".into()),
+        ]
+    );
+    let df = staged(out, "mobility", "year=2024");
+    assert_eq!(strings(&df, "direction"), opt(&["outgoing", "incoming", "outgoing"]));
+    assert_eq!(strings(&df, "country"), opt(&["TUR", "KOR", "DEU"]));
+    assert_eq!(strings(&df, "field_code"), opt(&["06", "04", "07"]));
+    assert_eq!(ints(&df, "count"), vec![Some(1), Some(3), Some(2)]);
+    let start = df.column("start_date").unwrap().cast(&DataType::Int32).unwrap();
+    let end = df.column("end_date").unwrap().cast(&DataType::Int32).unwrap();
+    // 2024-02-05 and 2024-06-20 (written as Excel dates), 2024-07-01 and 2024-07-28 (text).
+    assert_eq!(start.i32().unwrap().iter().collect::<Vec<_>>(), vec![Some(19758), Some(19905), None]);
+    assert_eq!(end.i32().unwrap().iter().collect::<Vec<_>>(), vec![Some(19894), Some(19932), None]);
+}
+
+#[test]
+fn excel_dates_in_the_1900_system() {
+    let run = new_run();
+    registry_csv(&run.input);
+    // 2024-02-05 is serial 45327 in the 1900 system; 2024-06-20 is 45463.
+    write_xlsx(&run.input.join("m1900.xlsx"), &[("Mobility", mobility_rows(45327.0, 45463.0))]);
+    let s = run_ingest(&run);
+    expect_mobility(&s, &run.out, "m1900.xlsx");
+}
+
+#[test]
+fn excel_dates_in_the_1904_system() {
+    let run = new_run();
+    registry_csv(&run.input);
+    let path = run.input.join("m1904.xlsx");
+    write_xlsx(&path, &[("Mobility", mobility_rows(45327.0 - 1462.0, 45463.0 - 1462.0))]);
+    switch_to_1904(&path);
+    let s = run_ingest(&run);
+    expect_mobility(&s, &run.out, "m1904.xlsx");
+}
+
+fn legacy(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/legacy").join(name)
+}
+
+#[test]
+fn legacy_xls_with_cover_hidden_sheet_dates_and_russian_values() {
+    let run = new_run();
+    registry_csv(&run.input);
+    std::fs::write(run.input.join("ministry/hei.csv"), "hei_code,name_en,region,legal_form\nHEI001,One,Almaty,state\n").unwrap();
+    std::fs::copy(legacy("students_ru.xls"), run.input.join("students_ru.xls")).unwrap();
+    let s = run_ingest(&run);
+    let cover = account(&s, "students_ru.xls", "Обложка");
+    assert_eq!(cover.status, SheetStatus::NotRecognised);
+    assert_eq!(account(&s, "students_ru.xls", "Скрытый").status, SheetStatus::Hidden);
+    let a = account(&s, "students_ru.xls", "Контингент");
+    assert_eq!((a.header_row, a.rows_read, a.loaded, a.skipped, a.quarantined), (Some(3), 7, 4, 2, 1));
+    assert_eq!(
+        errors(&s),
+        vec![("students_ru.xls".into(), "Контингент".into(), "I7".into(), "study_year".into(), "9".into(), "out_of_range".into())]
+    );
+    let df = staged(&run.out, "students", "academic_year=2024");
+    assert_eq!(strings(&df, "student_id"), opt(&["S-0001", "S-0002", "S-0003", "S-0005"]));
+    assert_eq!(ints(&df, "birth_year"), vec![Some(2005), Some(2004), Some(2001), Some(2002)]);
+    let birth = df.column("birth_date").unwrap().cast(&DataType::Int32).unwrap();
+    // 2005-03-14, 2004-11-02, 2001-07-21, 2002-09-05 in days since 1970-01-01.
+    assert_eq!(birth.i32().unwrap().iter().collect::<Vec<_>>(), vec![Some(12856), Some(12724), Some(11524), Some(11935)]);
+    assert_eq!(strings(&df, "citizenship"), opt(&["KAZ", "KAZ", "UZB", "TUR"]));
+    assert_eq!(strings(&df, "funding"), opt(&["state_grant", "paid", "paid", "local_budget"]));
+    assert_eq!(strings(&df, "level"), opt(&["bachelor", "bachelor", "master", "doctoral"]));
+}
+
+#[test]
+fn legacy_ods_with_kazakh_headers_and_an_unknown_country() {
+    let run = new_run();
+    std::fs::create_dir_all(run.input.join("ministry")).unwrap();
+    std::fs::write(run.input.join("ministry/hei.csv"), "hei_code,name_en,region,legal_form\nHEI001,One,Almaty,state\n").unwrap();
+    std::fs::copy(legacy("mobility_kk.ods"), run.input.join("mobility_kk.ods")).unwrap();
+    let s = run_ingest(&run);
+    let a = account(&s, "mobility_kk.ods", "Ұтқырлық");
+    assert_eq!((a.header_row, a.rows_read, a.loaded, a.skipped, a.quarantined), (Some(2), 5, 3, 1, 1));
+    assert_eq!(
+        errors(&s),
+        vec![("mobility_kk.ods".into(), "Ұтқырлық".into(), "E6".into(), "country".into(), "Атлантида".into(), "unknown_country".into())]
+    );
+    let df = staged(&run.out, "mobility", "year=2024");
+    assert_eq!(strings(&df, "country"), opt(&["TUR", "KGZ", "DEU"]));
+    assert_eq!(strings(&df, "participant"), opt(&["student", "student", "staff"]));
+    assert_eq!(ints(&df, "count"), vec![Some(3), Some(1), Some(2)]);
+    assert_eq!(strings(&df, "field_code"), opt(&["06", "04", "07"]));
+}
+
+fn student_row(hei: &'static str, id: X) -> Vec<X> {
+    vec![S("2024-2025"), S(hei), id, S("F"), N(2004.0), S("KAZ"), S("bachelor"), S("6B01101"), N(2.0), S("paid")]
+}
+
+fn student_sheet(rows: Vec<Vec<X>>) -> Vec<Vec<X>> {
+    let mut sheet = vec![students_header_en()[..10].to_vec()];
+    sheet.extend(rows);
+    sheet
+}
+
+/// Every byte of every file under `dir`.
+fn all_output_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn duplicates_within_an_hei_are_quarantined_across_heis_warned_and_iins_never_written() {
+    let run = new_run();
+    registry_csv(&run.input);
+    write_xlsx(
+        &run.input.join("U1.xlsx"),
+        &[("S", student_sheet(vec![
+            student_row("U1", S("D-1")),
+            student_row("U1", S("871231400555")),
+            student_row("U1", S("D-1")),
+            student_row("U9", S("D-2")),
+        ]))],
+    );
+    write_xlsx(&run.input.join("U2.xlsx"), &[("S", student_sheet(vec![student_row("U2", N(871231400555.0)), student_row("U2", S("D-3"))]))]);
+    let s = run_ingest(&run);
+    assert_eq!(
+        errors(&s),
+        vec![
+            ("U1.xlsx".into(), "S".into(), "B5".into(), "hei_code".into(), "U9".into(), "unknown_hei".into()),
+            ("U1.xlsx".into(), "S".into(), "C2".into(), "student_id".into(), "D-1".into(), "duplicate_student".into()),
+            ("U1.xlsx".into(), "S".into(), "C4".into(), "student_id".into(), "D-1".into(), "duplicate_student".into()),
+        ]
+    );
+    let a = account(&s, "U1.xlsx", "S");
+    assert_eq!((a.rows_read, a.loaded, a.quarantined), (4, 1, 3));
+    let warnings = issues_with_rule(&s, "student_in_several_heis");
+    assert_eq!(warnings.len(), 1);
+    assert_eq!((warnings[0].file.as_str(), warnings[0].cell.as_str(), warnings[0].severity), ("U1.xlsx", "C3", Severity::Warning));
+    assert!(warnings[0].message.contains("2 HEIs") && warnings[0].message.contains("U1, U2"), "{}", warnings[0].message);
+    let staged_ids = strings(&staged(&run.out, "students", "academic_year=2024"), "student_id");
+    let hash = PersonIdHasher::new(KEY).pseudonymise("871231400555");
+    assert_eq!(staged_ids, vec![Some(hash.clone()), Some(hash), Some("D-3".to_string())]);
+    for (path, bytes) in all_output_bytes(&run.out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("871231400555"), "IIN written to {}", path.display());
+    }
+}
+
+#[test]
+fn a_sheet_missing_required_columns_is_rejected_with_the_list_and_its_rows_counted() {
+    let run = new_run();
+    write_xlsx(
+        &run.input.join("partial.xlsx"),
+        &[
+            ("Students", vec![
+                vec![S("Academic year"), S("HEI code"), S("Student ID"), S("Gender"), S("Level of education"), S("Year of study")],
+                vec![S("2024"), S("U1"), S("X"), S("F"), S("bachelor"), N(1.0)],
+                vec![S("2024"), S("U1"), S("Y"), S("F"), S("bachelor"), N(1.0)],
+            ]),
+            ("Empty", vec![]),
+        ],
+    );
+    let s = run_ingest(&run);
+    let a = account(&s, "partial.xlsx", "Students");
+    assert_eq!((a.status, a.rows_read, a.quarantined), (SheetStatus::Rejected, 2, 2));
+    let issue = &issues_with_rule(&s, "missing_required_columns")[0];
+    assert_eq!((issue.cell.as_str(), issue.value.as_str()), ("A1", "birth_year, citizenship, program_code, funding"));
+    assert_eq!(account(&s, "partial.xlsx", "Empty").status, SheetStatus::Empty);
+}
+
+// ---- hostile and broken files: each is rejected whole while the good file loads ----
+
+fn good_population(run: &Run) {
+    std::fs::write(run.input.join("good.csv"), "year,region,age,population\n2024,KZ-75,18,100\n").unwrap();
+}
+
+fn expect_only_rejection(s: &IngestSummary, file: &str, rule: &str) -> String {
+    let rejected: Vec<&ValidationIssue> = s.issues.iter().filter(|i| i.severity == Severity::Error).collect();
+    assert_eq!(rejected.len(), 1, "{rejected:#?}");
+    assert_eq!((rejected[0].file.as_str(), rejected[0].rule.as_str(), rejected[0].sheet.as_str()), (file, rule, ""));
+    assert_eq!(account(s, file, "").status, SheetStatus::FileRejected);
+    assert_eq!(account(s, "good.csv", "").loaded, 1, "the other file still loads");
+    assert_eq!(s.files_rejected, 1);
+    rejected[0].message.clone()
+}
+
+fn valid_xlsx_bytes() -> Vec<u8> {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("v.xlsx");
+    write_xlsx(&path, &[("S", student_sheet(vec![student_row("U1", S("A")); 50]))]);
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_truncated_archive_is_rejected() {
+    let run = new_run();
+    good_population(&run);
+    let bytes = valid_xlsx_bytes();
+    std::fs::write(run.input.join("cut.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
+    let message = expect_only_rejection(&run_ingest(&run), "cut.xlsx", "corrupt_file");
+    assert!(message.starts_with("corrupt or truncated archive"), "{message}");
+}
+
+#[test]
+fn a_corrupt_archive_part_is_rejected() {
+    let run = new_run();
+    good_population(&run);
+    let mut bytes = valid_xlsx_bytes();
+    // Overwrite the compressed sheet data: the directory is intact, the sheet part is not.
+    let name = b"xl/worksheets/sheet1.xml";
+    let at = bytes.windows(name.len()).position(|w| w == name).unwrap() + name.len();
+    for b in &mut bytes[at + 16..at + 216] {
+        *b = 0x5A;
+    }
+    std::fs::write(run.input.join("garbled.xlsx"), &bytes).unwrap();
+    expect_only_rejection(&run_ingest(&run), "garbled.xlsx", "corrupt_file");
+}
+
+#[test]
+fn a_password_protected_workbook_is_rejected() {
+    let run = new_run();
+    good_population(&run);
+    // An encrypted xlsx is an OLE compound file with EncryptionInfo and EncryptedPackage streams.
+    let path = run.input.join("secret.xlsx");
+    let mut comp = cfb::create(&path).unwrap();
+    comp.create_stream("/EncryptionInfo").unwrap().write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0]).unwrap();
+    comp.create_stream("/EncryptedPackage").unwrap().write_all(&[0u8; 4096]).unwrap();
+    comp.flush().unwrap();
+    drop(comp);
+    let message = expect_only_rejection(&run_ingest(&run), "secret.xlsx", "password_protected");
+    assert!(message.contains("password"), "{message}");
+}
+
+#[test]
+fn files_that_are_not_spreadsheets_are_rejected() {
+    let run = new_run();
+    good_population(&run);
+    std::fs::write(run.input.join("photo.xlsx"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let s = run_ingest(&run);
+    let message = expect_only_rejection(&s, "photo.xlsx", "corrupt_file");
+    assert!(message.contains("not a spreadsheet archive"), "{message}");
+
+    let run = new_run();
+    good_population(&run);
+    std::fs::write(run.input.join("notes.docx"), b"PK-less text").unwrap();
+    expect_only_rejection(&run_ingest(&run), "notes.docx", "not_a_spreadsheet");
+
+    let run = new_run();
+    good_population(&run);
+    std::fs::write(run.input.join("empty.xlsx"), b"").unwrap();
+    expect_only_rejection(&run_ingest(&run), "empty.xlsx", "empty_file");
+}
+
+/// Builds a zip whose sheet part holds `bytes` of XML padding (it compresses to almost
+/// nothing: the shape of a zip bomb).
+fn padded_xlsx(path: &Path, padding: usize) {
+    let template = valid_xlsx_bytes();
+    let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(template)).unwrap();
+    let mut writer = ::zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = ::zip::write::SimpleFileOptions::default().compression_method(::zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let name = f.name().unwrap().into_owned();
+        writer.start_file(name.as_str(), options).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(data).unwrap();
+            let (head, tail) = text.split_at(text.find("<sheetData").unwrap());
+            writer.write_all(head.as_bytes()).unwrap();
+            let chunk = vec![b' '; 1 << 20];
+            for _ in 0..padding / chunk.len() {
+                writer.write_all(&chunk).unwrap();
+            }
+            writer.write_all(tail.as_bytes()).unwrap();
+        } else {
+            writer.write_all(&data).unwrap();
+        }
+    }
+    writer.finish().unwrap();
+}
+
+#[test]
+fn an_archive_part_that_would_expand_past_the_limit_is_rejected_before_reading() {
+    let run = new_run();
+    good_population(&run);
+    let path = run.input.join("bomb.xlsx");
+    padded_xlsx(&path, 64 << 20);
+    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20, "64 MiB of padding compresses below 1 MiB");
+    let limits = Limits { max_part_bytes: 16 << 20, ..Limits::default() };
+    let message = expect_only_rejection(&run_with(&run, limits), "bomb.xlsx", "archive_too_large");
+    assert!(message.starts_with("archive part xl/worksheets/sheet1.xml would expand to 671"), "{message}");
+}
+
+#[test]
+fn an_archive_declaring_gigabytes_is_rejected_with_default_limits() {
+    let run = new_run();
+    good_population(&run);
+    let mut bytes = valid_xlsx_bytes();
+    // Patch the central directory: every part now declares 4 GiB - 2 uncompressed bytes.
+    let mut i = 0;
+    while i + 46 <= bytes.len() {
+        if bytes[i..i + 4] == [0x50, 0x4b, 0x01, 0x02] {
+            bytes[i + 24..i + 28].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+            i += 46;
+        } else {
+            i += 1;
+        }
+    }
+    std::fs::write(run.input.join("declared.xlsx"), &bytes).unwrap();
+    let message = expect_only_rejection(&run_ingest(&run), "declared.xlsx", "archive_too_large");
+    assert!(message.contains("would expand to 4294967294 bytes"), "{message}");
+}
+
+#[test]
+fn a_sheet_declaring_the_whole_grid_is_rejected_before_it_is_read() {
+    let run = new_run();
+    good_population(&run);
+    let path = run.input.join("huge.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "a").unwrap();
+    ws.write_string(1_048_575, 16_383, "z").unwrap();
+    wb.save(&path).unwrap();
+    let message = expect_only_rejection(&run_ingest(&run), "huge.xlsx", "sheet_too_large");
+    assert_eq!(message, "sheet Sheet1 declares A1:XFD1048576 (17179869184 cells), over the limit of 20000000");
+}

@@ -1,0 +1,109 @@
+//! `hestat`: the command line. Parses arguments, reads `hestat.toml`, wires the stages and
+//! prints progress and summaries; it holds no statistics of its own.
+
+mod config;
+mod embedded;
+mod summary;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+/// Exit codes (also in the README).
+pub mod exit {
+    /// Everything was read and loaded.
+    pub const SUCCESS: u8 = 0;
+    /// The run completed, but some input was refused (a file, a sheet or rows).
+    pub const REJECTED_INPUT: u8 = 1;
+    /// The run failed: bad arguments or configuration, or output that could not be written.
+    pub const FAILED: u8 = 2;
+}
+
+#[derive(Parser)]
+#[command(name = "hestat", version, about = "National higher-education statistics: spreadsheets in, published tables out")]
+struct Cli {
+    /// Configuration file (default: ./hestat.toml if it exists).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read every spreadsheet under INPUT into typed staging Parquet under OUT/staging, with
+    /// the validation report under OUT/validation.
+    Ingest {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Print the accounting as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every stage that exists on the embedded default dataset (synthetic).
+    Run {
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the staging schema of every family (Markdown).
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::FAILED } else { exit::SUCCESS });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("hestat: error: {e:#}");
+            ExitCode::from(exit::FAILED)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let config = config::Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Ingest { input, out, json } => ingest(&config, input, out, json),
+        Command::Run { out, json } => {
+            let input = embedded::materialise(&config.cache_dir())
+                .context("cannot write the embedded default dataset to the cache folder")?;
+            eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
+            ingest(&config, input, out, json)
+        }
+        Command::Schema => {
+            print!("{}", hestat_ingest::staging_schema_markdown());
+            Ok(exit::SUCCESS)
+        }
+    }
+}
+
+fn ingest(config: &config::Config, input: PathBuf, out: PathBuf, json: bool) -> anyhow::Result<u8> {
+    let ingest_config = hestat_ingest::IngestConfig {
+        input,
+        out: out.clone(),
+        limits: config.limits(),
+        hasher: config.hasher()?,
+    };
+    let progress = summary::ProgressBar::new();
+    let result = hestat_ingest::ingest(&ingest_config, &progress);
+    progress.finish();
+    let summary = result?;
+    if json {
+        println!("{}", summary::to_json(&summary)?);
+    } else {
+        print!("{}", summary::accounting_table(&summary, &out));
+    }
+    Ok(if summary.has_rejections() { exit::REJECTED_INPUT } else { exit::SUCCESS })
+}

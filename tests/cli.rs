@@ -1,0 +1,126 @@
+//! End-to-end tests of the `hestat` command: the embedded default dataset, the real
+//! statistics-office workbooks of `tests/fixtures/realworld/`, exit codes, `--json`, and the
+//! staging schema document.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn hestat(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_hestat"))
+        .args(args)
+        .current_dir(cwd)
+        .env("HESTAT_ID_KEY", "cli-test-key-0123456789")
+        .output()
+        .expect("hestat runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn run_ingests_the_embedded_synthetic_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = hestat(&["run", "--out", "out", "--json"], tmp.path());
+    assert_eq!(code, 1, "two rows of the sample are quarantined on purpose\n{stderr}");
+    assert!(stderr.contains("SYNTHETIC"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["files_read"], 5);
+    assert_eq!(json["files_rejected"], 0);
+    assert_eq!(json["staged_rows"]["hei"], 3);
+    assert_eq!(json["staged_rows"]["students"], 9);
+    assert_eq!(json["staged_rows"]["mobility"], 3);
+    assert_eq!(json["staged_rows"]["population"], 10);
+    assert_eq!(json["issues"]["error"], 2);
+    let issues = read_csv(&tmp.path().join("out/validation/issues.csv"));
+    let errors: Vec<(&str, &str, &str, &str, &str)> = issues
+        .iter()
+        .filter(|r| r[6] == "error")
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str(), r[4].as_str(), r[5].as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            ("universities/HEI001/mobility_kk.ods", "Ұтқырлық", "E6", "Атлантида", "unknown_country"),
+            ("universities/HEI001/students_ru.xls", "Контингент", "I7", "9", "out_of_range"),
+        ]
+    );
+    let sheets = read_csv(&tmp.path().join("out/validation/sheets.csv"));
+    for row in &sheets {
+        let n: Vec<u64> = row[5..9].iter().map(|v| v.parse().unwrap()).collect();
+        assert_eq!(n[0], n[1] + n[2] + n[3], "accounting of {row:?}");
+    }
+    assert!(tmp.path().join("out/staging/students/academic_year=2024/part-0.parquet").is_file());
+    assert!(tmp.path().join("out/staging/hei/part-0.parquet").is_file());
+
+    // The table form: one line per sheet and a TOTAL line.
+    let (code, table, _) = hestat(&["run", "--out", "out"], tmp.path());
+    assert_eq!(code, 1);
+    let total = table.lines().find(|l| l.starts_with("TOTAL")).unwrap();
+    let numbers: Vec<&str> = total.split_whitespace().skip(1).collect();
+    assert_eq!(numbers, vec!["32", "25", "5", "2"], "{table}");
+}
+
+#[test]
+fn real_statistics_office_workbooks_are_read_listed_and_not_mistaken_for_submissions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for entry in std::fs::read_dir(repo().join("tests/fixtures/realworld")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "xls" || e == "xlsx") {
+            std::fs::copy(&path, input.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let (code, stdout, stderr) = hestat(&["ingest", "--input", "in", "--out", "out", "--json"], tmp.path());
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["files_read"], 7);
+    assert_eq!(json["files_rejected"], 0);
+    let sheets = json["sheets"].as_array().unwrap();
+    assert_eq!(sheets.len(), 3 + 1 + 14 + 26 + 56 + 75 + 1, "every sheet of every workbook is listed");
+    assert!(sheets.iter().all(|s| s["loaded"] == 0 && s["family"].is_null()));
+    let per_file = |name: &str| sheets.iter().filter(|s| s["file"] == name).count();
+    assert_eq!(per_file("revenues and expenditures.xls"), 75);
+    assert_eq!(per_file("HESA Class of Degree by First Degree Graduates - 2019-12-30.xlsx"), 3);
+    assert!(json["staged_rows"].as_object().unwrap().values().all(|v| v == 0));
+    let issues = read_csv(&tmp.path().join("out/validation/issues.csv"));
+    assert_eq!(issues.iter().filter(|r| r[5] == "no_family_recognised" || r[5] == "sheet_empty").count(), sheets.len());
+}
+
+#[test]
+fn exit_codes_distinguish_success_rejected_input_and_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("pop.csv"), "year,region,age,population\n2024,KZ-75,18,100\n").unwrap();
+    assert_eq!(hestat(&["ingest", "--input", "in", "--out", "out"], tmp.path()).0, 0);
+    std::fs::write(input.join("broken.xlsx"), b"PK\x03\x04broken").unwrap();
+    let (code, stdout, _) = hestat(&["ingest", "--input", "in", "--out", "out"], tmp.path());
+    assert_eq!(code, 1);
+    assert!(stdout.contains("2 files read, 1 rejected"), "{stdout}");
+    let (code, _, stderr) = hestat(&["ingest", "--input", "missing", "--out", "out"], tmp.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("input folder missing does not exist"), "{stderr}");
+    assert_eq!(hestat(&["ingest", "--bogus"], tmp.path()).0, 2);
+    std::fs::write(tmp.path().join("bad.toml"), "[limits]\nmax_sheet_cells = \"many\"\n").unwrap();
+    let (code, _, stderr) = hestat(&["--config", "bad.toml", "ingest", "--input", "in"], tmp.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("invalid configuration bad.toml"), "{stderr}");
+}
+
+#[test]
+fn the_staging_schema_document_matches_the_code() {
+    let documented = std::fs::read_to_string(repo().join("docs/staging-schema.md")).unwrap();
+    assert_eq!(documented, hestat_ingest::staging_schema_markdown(), "regenerate with: cargo run -- schema > docs/staging-schema.md");
+}
