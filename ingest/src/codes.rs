@@ -38,6 +38,22 @@ pub fn normalize_value(raw: &str) -> String {
     out
 }
 
+/// [`normalize_value`] without allocating when the text is already normalised (the common
+/// case: codes typed from the templates' drop-down lists).
+pub fn normalized(raw: &str) -> std::borrow::Cow<'_, str> {
+    let mut previous_space = true;
+    let clean = raw.chars().all(|c| {
+        let ok = if c == ' ' { !previous_space } else { !c.is_whitespace() && !c.is_uppercase() && c != 'ё' };
+        previous_space = c == ' ';
+        ok
+    }) && !raw.ends_with(' ');
+    if clean {
+        std::borrow::Cow::Borrowed(raw)
+    } else {
+        std::borrow::Cow::Owned(normalize_value(raw))
+    }
+}
+
 /// One enumerated list (`gender`, `level`, `funding`, …): every accepted spelling → code.
 #[derive(Debug, Default)]
 pub struct CodeList {
@@ -55,12 +71,45 @@ impl CodeList {
 
     /// The canonical code for a spelling, if the list knows it.
     pub fn lookup(&self, raw: &str) -> Option<&'static str> {
-        self.by_spelling.get(&normalize_value(raw)).copied()
+        self.by_spelling.get(normalized(raw).as_ref()).copied()
     }
 
     /// The canonical codes, in file order.
     pub fn codes(&self) -> &[&'static str] {
         &self.codes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_borrows_clean_text_and_folds_the_rest() {
+        assert!(matches!(normalized("бакалавриат"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(normalized("  Бакалавриат\u{a0} "), "бакалавриат");
+        assert_eq!(normalized("Учёный"), "ученый");
+        assert_eq!(normalized("local  budget"), "local budget");
+        assert_eq!(normalized("x "), "x");
+    }
+
+    #[test]
+    fn code_lists_resolve_variants_and_refuse_unknowns() {
+        let lists = code_lists();
+        assert_eq!(lists.country("Türkiye").map(|c| c.iso3), Some("TUR"));
+        assert_eq!(lists.country("чехия").map(|c| c.world_region), Some("Europe"));
+        assert_eq!(lists.country("KZ").map(|c| c.iso3), Some("KAZ"));
+        assert!(lists.country("Atlantis").is_none());
+        assert_eq!(lists.region("Almaty").map(|r| r.code), Some("KZ-75"));
+        assert_eq!(lists.region("Almaty Reg.").map(|r| r.code), Some("KZ-19"));
+        assert_eq!(lists.region("ЮКО").map(|r| r.code), Some("KZ-61"));
+        assert_eq!(lists.region("KZ-ALA").map(|r| r.code), Some("KZ-75"));
+        assert_eq!(lists.region("Ulytau Region").and_then(|r| r.parent_before_2022), Some("KZ-35"));
+        assert_eq!(lists.list("funding").and_then(|l| l.lookup("Госзаказ")), Some("state_grant"));
+        assert_eq!(lists.list("gender").and_then(|l| l.lookup("ер")), Some("M"));
+        assert_eq!(lists.regions().len(), 20);
+        assert_eq!(lists.field("12"), Some("12"));
+        assert_eq!(lists.field("13"), None);
     }
 }
 
@@ -184,12 +233,12 @@ impl CodeLists {
 
     /// A country by ISO alpha-3, alpha-2, or an EN/RU/KK name or variant.
     pub fn country(&self, raw: &str) -> Option<&Country> {
-        self.country_by_spelling.get(&normalize_value(raw)).map(|&i| &self.countries[i])
+        self.country_by_spelling.get(normalized(raw).as_ref()).map(|&i| &self.countries[i])
     }
 
     /// A region of Kazakhstan by ISO 3166-2 code (current or legacy), KATO digits, or name.
     pub fn region(&self, raw: &str) -> Option<&Region> {
-        self.region_by_spelling.get(&normalize_value(raw)).map(|&i| &self.regions[i])
+        self.region_by_spelling.get(normalized(raw).as_ref()).map(|&i| &self.regions[i])
     }
 
     /// All regions, in the order of `regions.csv`.

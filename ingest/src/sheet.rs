@@ -73,6 +73,9 @@ struct RuleColumns {
     country: Option<usize>,
     start_date: Option<usize>,
     end_date: Option<usize>,
+    region: Option<usize>,
+    /// `year` or `academic_year`, whichever the family has.
+    year: Option<usize>,
 }
 
 struct Loader {
@@ -186,6 +189,8 @@ impl<'a> SheetProcessor<'a> {
                 self.account.rows_read += 1;
                 let first = cells.iter().enumerate().find(|(_, c)| !c.is_blank());
                 let first_text = cells.iter().enumerate().find(|(_, c)| matches!(c, Cell::Text(t) if !t.trim().is_empty()));
+                // Total and footnote labels start with a letter or `*`, never with a digit.
+                let first_text = first_text.filter(|(_, c)| !c.display().starts_with(|ch: char| ch.is_ascii_digit()));
                 if let Some((col, cell)) = first_text {
                     let text = cell.display();
                     let reason = if is_total_label(&text) {
@@ -317,6 +322,8 @@ impl<'a> SheetProcessor<'a> {
             country: position_of(family, "country"),
             start_date: position_of(family, "start_date"),
             end_date: position_of(family, "end_date"),
+            region: position_of(family, "region"),
+            year: position_of(family, "year").or_else(|| position_of(family, "academic_year")),
         };
         self.account.family = Some(family.name());
         self.account.header_row = Some(header.row + 1);
@@ -521,6 +528,19 @@ fn cross_column_rules(family: Family, cols: &RuleColumns, values: &mut Vec<Value
                 if let (Value::Date(start), Value::Date(end)) = (&values[s], &values[e]) {
                     if end < start {
                         out.push((e, Rejection::new("end_before_start", "the end date is before the start date")));
+                    }
+                }
+            }
+        }
+        Family::Population | Family::TvetStudents => {
+            if let (Some(ri), Some(Value::Int(year))) = (cols.region, cols.year.map(|y| &values[y])) {
+                let region = code_at(values, Some(ri)).and_then(|code| code_lists().region(code));
+                if let (Some(region), true) = (region, *year < 2022) {
+                    if let Some(parent) = region.parent_before_2022 {
+                        out.push((ri, Rejection::new(
+                            "region_before_creation",
+                            format!("{} exists from 2022; report {year} under {parent}", region.name_en),
+                        )));
                     }
                 }
             }

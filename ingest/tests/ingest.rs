@@ -621,3 +621,126 @@ fn a_sheet_declaring_the_whole_grid_is_rejected_before_it_is_read() {
     let message = expect_only_rejection(&run_ingest(&run), "huge.xlsx", "sheet_too_large");
     assert_eq!(message, "sheet Sheet1 declares A1:XFD1048576 (17179869184 cells), over the limit of 20000000");
 }
+
+#[test]
+fn staff_in_xlsm_with_a_merged_title_kazakh_headers_and_decimal_commas() {
+    let run = new_run();
+    registry_csv(&run.input);
+    let path = run.input.join("U2/кадры.xlsm");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("ПОҚ").unwrap();
+    ws.merge_range(0, 0, 1, 8, "Профессор-оқытушылар құрамы, 01.10.2024", &Format::new()).unwrap();
+    let header = ["Оқу жылы", "ЖОО коды", "Қызметкер ID", "Жынысы", "Туған жылы", "Ғылыми дәрежесі", "Ғылыми атағы", "Лауазымы", "Мөлшерлеме"];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(3, c as u16, *h).unwrap();
+    }
+    let rows: [[&str; 9]; 4] = [
+        ["2024-2025", "U2", "T-1", "ер", "1970", "кандидат наук", "доцент", "доцент", "0,5"],
+        ["2024-2025", "U2", "T-2", "әйел", "1985", "PhD", "ассоциированный профессор", "", "1"],
+        ["2024-2025", "U2", "T-3", "F", "1990", "master", "none", "lecturer", "1,25"],
+        ["2024-2025", "U2", "T-4", "M", "1960", "doctor_of_sciences", "professor", "", "3,5"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(4 + r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(&path).unwrap();
+    let s = run_ingest(&run);
+    let a = account(&s, "U2/кадры.xlsm", "ПОҚ");
+    assert_eq!((a.header_row, a.rows_read, a.loaded, a.quarantined), (Some(4), 4, 3, 1));
+    assert_eq!(
+        errors(&s),
+        vec![("U2/кадры.xlsm".into(), "ПОҚ".into(), "I8".into(), "rate".into(), "3,5".into(), "out_of_range".into())]
+    );
+    let df = staged(&run.out, "staff", "academic_year=2024");
+    let rate: Vec<Option<f64>> = df.column("rate").unwrap().f64().unwrap().iter().collect();
+    assert_eq!(rate, vec![Some(0.5), Some(1.0), Some(1.25)]);
+    assert_eq!(strings(&df, "degree"), opt(&["candidate", "phd", "master"]));
+    assert_eq!(strings(&df, "title"), opt(&["docent", "associate_professor", "none"]));
+    assert_eq!(strings(&df, "gender"), opt(&["M", "F", "F"]));
+    assert_eq!(strings(&df, "position"), vec![Some("доцент".into()), None, Some("lecturer".into())]);
+}
+
+#[test]
+fn regions_created_in_2022_are_refused_for_earlier_years() {
+    let run = new_run();
+    std::fs::write(
+        run.input.join("tvet.csv"),
+        "academic_year;region;students\n2021-2022;Abai Region;100\n2021-2022;ВКО;900\n2022-2023;область Абай;120\n",
+    )
+    .unwrap();
+    let s = run_ingest(&run);
+    assert_eq!(errors(&s), vec![("tvet.csv".into(), "".into(), "B2".into(), "region".into(), "Abai Region".into(), "region_before_creation".into())]);
+    assert_eq!(strings(&staged(&run.out, "tvet_students", "academic_year=2021"), "region"), opt(&["KZ-63"]));
+    assert_eq!(strings(&staged(&run.out, "tvet_students", "academic_year=2022"), "region"), opt(&["KZ-10"]));
+}
+
+/// Round trip: 600 students written with every column in canonical form come back
+/// identical from staging, whatever the workbook layout.
+#[test]
+fn staged_students_equal_what_was_written() {
+    let run = new_run();
+    registry_csv(&run.input);
+    let levels = [("bachelor", "6B"), ("master", "7M"), ("doctoral", "8D"), ("residency", "7R")];
+    let countries = ["KAZ", "KGZ", "UZB", "IND", "CHN", "TUR", "RUS"];
+    let quotas = ["none", "orphan", "disability", "large_family", "rural", "kandas"];
+    let fundings = ["state_grant", "local_budget", "paid", "other"];
+    let mut expected: Vec<Vec<String>> = Vec::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = ["academic_year", "hei_code", "student_id", "gender", "birth_year", "citizenship", "level", "program_code",
+        "study_year", "funding", "grant_quota", "sen", "disability_group", "dormitory", "study_form", "language"];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for n in 0..600usize {
+        let (level, prefix) = levels[n % 4];
+        let field = if level == "residency" { 10 } else { 1 + n % 12 };
+        let sen = n % 17 == 0;
+        let row = vec![
+            "2023".to_string(),
+            if n % 2 == 0 { "U1" } else { "U2" }.to_string(),
+            format!("RT-{n:04}"),
+            if n % 3 == 0 { "M" } else { "F" }.to_string(),
+            (1990 + n % 15).to_string(),
+            countries[n % countries.len()].to_string(),
+            level.to_string(),
+            format!("{prefix}{field:02}{:03}", 100 + n % 50),
+            (1 + n % 4).to_string(),
+            fundings[n % 4].to_string(),
+            quotas[n % quotas.len()].to_string(),
+            sen.to_string(),
+            if sen && n % 2 == 0 { "III".to_string() } else { String::new() },
+            (n % 5 == 0).to_string(),
+            ["full_time", "part_time", "distance"][n % 3].to_string(),
+            ["kk", "ru", "en"][n % 3].to_string(),
+        ];
+        for (c, v) in row.iter().enumerate() {
+            let r = n as u32 + 1;
+            match c {
+                4 | 8 => ws.write_number(r, c as u16, v.parse::<f64>().unwrap()).map(|_| ()).unwrap(),
+                _ if !v.is_empty() => ws.write_string(r, c as u16, v).map(|_| ()).unwrap(),
+                _ => {}
+            }
+        }
+        expected.push(row);
+    }
+    wb.save(run.input.join("roundtrip.xlsx")).unwrap();
+    let s = run_ingest(&run);
+    assert_eq!(account(&s, "roundtrip.xlsx", "Sheet1").loaded, 600, "{:?}", errors(&s));
+    let df = staged(&run.out, "students", "academic_year=2023");
+    for (c, key) in header.iter().enumerate().skip(1) {
+        let column = df.column(key).unwrap().cast(&DataType::String).unwrap();
+        let got: Vec<String> = column.str().unwrap().iter().map(|v| v.unwrap_or("").to_string()).collect();
+        let want: Vec<String> = expected.iter().map(|row| row[c].clone()).collect();
+        assert_eq!(got, want, "column {key}");
+    }
+    let fields = strings(&df, "field_code");
+    assert_eq!(fields[3].as_deref(), Some("10"));
+    assert_eq!(fields[4].as_deref(), Some("05"));
+}
