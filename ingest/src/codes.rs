@@ -6,8 +6,11 @@
 //! not matter. Unknown values are never guessed: the lookup returns `None` and the caller
 //! quarantines the row with the value shown.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+/// Code lists are looked up about ten million times per national roster: a fast hash
+/// (foldhash) instead of SipHash. The keys are fixed at start-up, so hash flooding is moot.
+type HashMap<K, V> = foldhash::HashMap<K, V>;
 
 const VALUES_CSV: &str = include_str!("../../data/codelists/values.csv");
 const COUNTRIES_CSV: &str = include_str!("../../data/codelists/countries.csv");
@@ -61,17 +64,29 @@ pub struct CodeList {
     codes: Vec<&'static str>,
 }
 
+/// Indexes a spelling under its normalised form and, so that the common exact spellings
+/// are found without normalising, as written.
+fn index_spelling<V: Copy>(map: &mut HashMap<String, V>, spelling: &str, value: V) {
+    let key = normalize_value(spelling);
+    if !key.is_empty() {
+        map.entry(key).or_insert(value);
+        map.entry(spelling.trim().to_string()).or_insert(value);
+    }
+}
+
+/// Looks a raw value up: as written first, then normalised.
+fn find_spelling<V: Copy>(map: &HashMap<String, V>, raw: &str) -> Option<V> {
+    map.get(raw).or_else(|| map.get(normalized(raw).as_ref())).copied()
+}
+
 impl CodeList {
     fn insert(&mut self, spelling: &str, code: &'static str) {
-        let key = normalize_value(spelling);
-        if !key.is_empty() {
-            self.by_spelling.entry(key).or_insert(code);
-        }
+        index_spelling(&mut self.by_spelling, spelling, code);
     }
 
     /// The canonical code for a spelling, if the list knows it.
     pub fn lookup(&self, raw: &str) -> Option<&'static str> {
-        self.by_spelling.get(normalized(raw).as_ref()).copied()
+        find_spelling(&self.by_spelling, raw)
     }
 
     /// The canonical codes, in file order.
@@ -169,7 +184,7 @@ fn aliases(cell: &'static str) -> impl Iterator<Item = &'static str> {
 
 impl CodeLists {
     fn load() -> Self {
-        let mut lists: HashMap<&'static str, CodeList> = HashMap::new();
+        let mut lists: HashMap<&'static str, CodeList> = HashMap::default();
         for row in records(VALUES_CSV) {
             let (list, code) = (field(&row, 0), field(&row, 1));
             let entry = lists.entry(list).or_default();
@@ -184,7 +199,7 @@ impl CodeLists {
         }
 
         let mut countries = Vec::new();
-        let mut country_by_spelling = HashMap::new();
+        let mut country_by_spelling = HashMap::default();
         for row in records(COUNTRIES_CSV) {
             let idx = countries.len();
             countries.push(Country {
@@ -194,15 +209,12 @@ impl CodeLists {
             });
             let names = [field(&row, 0), field(&row, 1), field(&row, 2), field(&row, 3), field(&row, 4)];
             for spelling in names.into_iter().chain(aliases(field(&row, 6))) {
-                let key = normalize_value(spelling);
-                if !key.is_empty() {
-                    country_by_spelling.entry(key).or_insert(idx);
-                }
+                index_spelling(&mut country_by_spelling, spelling, idx);
             }
         }
 
         let mut regions = Vec::new();
-        let mut region_by_spelling = HashMap::new();
+        let mut region_by_spelling = HashMap::default();
         for row in records(REGIONS_CSV) {
             let idx = regions.len();
             let code = field(&row, 0);
@@ -215,10 +227,7 @@ impl CodeLists {
             let digits = code.trim_start_matches("KZ-");
             let names = [code, digits, field(&row, 1), field(&row, 3), field(&row, 4), field(&row, 5)];
             for spelling in names.into_iter().chain(aliases(field(&row, 7))) {
-                let key = normalize_value(spelling);
-                if !key.is_empty() {
-                    region_by_spelling.entry(key).or_insert(idx);
-                }
+                index_spelling(&mut region_by_spelling, spelling, idx);
             }
         }
 
@@ -233,12 +242,12 @@ impl CodeLists {
 
     /// A country by ISO alpha-3, alpha-2, or an EN/RU/KK name or variant.
     pub fn country(&self, raw: &str) -> Option<&Country> {
-        self.country_by_spelling.get(normalized(raw).as_ref()).map(|&i| &self.countries[i])
+        find_spelling(&self.country_by_spelling, raw).map(|i| &self.countries[i])
     }
 
     /// A region of Kazakhstan by ISO 3166-2 code (current or legacy), KATO digits, or name.
     pub fn region(&self, raw: &str) -> Option<&Region> {
-        self.region_by_spelling.get(normalized(raw).as_ref()).map(|&i| &self.regions[i])
+        find_spelling(&self.region_by_spelling, raw).map(|i| &self.regions[i])
     }
 
     /// All regions, in the order of `regions.csv`.

@@ -7,7 +7,7 @@
 //! of a family's required columns (and two or more) but not all of them makes the sheet a
 //! near miss, rejected with the list of what is missing.
 
-use std::collections::HashMap;
+type HashMap<K, V> = foldhash::HashMap<K, V>;
 use std::sync::OnceLock;
 
 use crate::families::{ColumnSpec, Family};
@@ -43,7 +43,7 @@ pub fn normalize_header(raw: &str) -> String {
 fn label_index() -> &'static HashMap<String, Vec<(Family, &'static str)>> {
     static INDEX: OnceLock<HashMap<String, Vec<(Family, &'static str)>>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: HashMap<String, Vec<(Family, &'static str)>> = HashMap::new();
+        let mut index: HashMap<String, Vec<(Family, &'static str)>> = HashMap::default();
         for family in Family::ALL {
             for column in &family.spec().columns {
                 for label in column.labels.iter().copied().chain([column.key]) {

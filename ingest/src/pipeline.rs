@@ -53,6 +53,8 @@ pub struct IngestSummary {
     pub issues: Vec<ValidationIssue>,
     /// Rows staged per family.
     pub staged_rows: Vec<(Family, usize)>,
+    /// Wall time of each phase: reading, checks across files, writing.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl IngestSummary {
@@ -124,6 +126,7 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
     let (files, ignored) = discover(&config.input)?;
     progress.started(files.len());
     let settings = SheetSettings { hasher: &config.hasher, header_scan_rows: config.limits.header_scan_rows };
+    let clock = std::time::Instant::now();
     let mut outcomes: Vec<FileOutcome> = files
         .par_iter()
         .map(|(path, rel)| {
@@ -142,6 +145,7 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
         issues.push(ValidationIssue::new("", "", String::new(), "", "", "ephemeral_id_key", Severity::Warning,
             "no identifier key configured (HESTAT_ID_KEY): IIN pseudonyms of this run cannot be linked to other runs", 0));
     }
+    let read_time = clock.elapsed();
     let mut cross_file = check_hei_registry(&mut outcomes);
     cross_file.extend(check_duplicate_students(&mut outcomes));
 
@@ -160,13 +164,16 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
         }
     }
     issues.extend(cross_file);
+    let check_time = clock.elapsed() - read_time;
 
     let staged_rows = writer::write_staging(&config.out, batches)?;
     writer::write_validation(&config.out, &issues, &accounts)?;
-    Ok(IngestSummary { files_read, files_rejected, accounts, issues, staged_rows })
+    let timings = vec![("read", read_time), ("checks", check_time), ("write", clock.elapsed() - read_time - check_time)];
+    Ok(IngestSummary { files_read, files_rejected, accounts, issues, staged_rows, timings })
 }
 
 /// A loaded row's place, for issues raised after reading.
+#[derive(Debug, Clone, Copy)]
 struct RowRef {
     file: usize,
     sheet: usize,
@@ -205,7 +212,7 @@ fn quarantine(outcomes: &mut [FileOutcome], rows: &[RowRef]) {
 
 /// Rows naming an HEI that the `hei` registry does not hold are quarantined.
 fn check_hei_registry(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
-    let registry: HashSet<String> = sheets_of(outcomes, Family::Hei)
+    let registry: foldhash::HashSet<String> = sheets_of(outcomes, Family::Hei)
         .filter_map(|(_, _, s)| s.batch.as_ref()?.column("hei_code").cloned())
         .flat_map(|c| (0..c.len()).filter_map(move |i| c.str_at(i).map(str::to_string)).collect::<Vec<_>>())
         .collect();
@@ -223,9 +230,16 @@ fn check_hei_registry(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
     for family in checked {
         for (f, s, sheet) in sheets_of(outcomes, family) {
             let Some(codes) = sheet.batch.as_ref().and_then(|b| b.column("hei_code")) else { continue };
+            // Rows of one sheet nearly always name the same HEI: look each new code up once.
+            let mut last_known: Option<&str> = None;
             for row in 0..codes.len() {
                 let Some(code) = codes.str_at(row) else { continue };
-                if !registry.contains(code) {
+                if last_known == Some(code) {
+                    continue;
+                }
+                if registry.contains(code) {
+                    last_known = Some(code);
+                } else {
                     issues.push(issue_at(sheet, row, "hei_code", code, "unknown_hei", Severity::Error,
                         format!("HEI code {code} is not in the `hei` registry")));
                     dropped.push(RowRef { file: f, sheet: s, row });
@@ -238,44 +252,65 @@ fn check_hei_registry(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
 }
 
 /// The same student twice in one HEI and year: every such row is quarantined. The same
-/// student in two HEIs: loaded, and warned once.
+/// student in two HEIs: loaded, and warned once at its first row. Issues come in row order.
 fn check_duplicate_students(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
-    let mut seen: HashMap<(String, i64, String), Vec<RowRef>> = HashMap::new();
-    for (f, s, sheet) in sheets_of(outcomes, Family::Students) {
-        let Some(batch) = sheet.batch.as_ref() else { continue };
-        let (Some(hei), Some(year), Some(id)) = (batch.column("hei_code"), batch.column("academic_year"), batch.column("student_id")) else {
-            continue;
-        };
-        for row in 0..batch.len() {
-            let (Some(h), Some(y), Some(i)) = (hei.str_at(row), year.int_at(row), id.str_at(row)) else { continue };
-            seen.entry((h.to_string(), y, i.to_string())).or_default().push(RowRef { file: f, sheet: s, row });
-        }
-    }
+    type Map<K, V> = foldhash::HashMap<K, V>;
     let mut issues = Vec::new();
     let mut dropped = Vec::new();
-    let mut heis_of_student: HashMap<(i64, String), Vec<(String, usize, usize, usize)>> = HashMap::new();
-    let mut keys: Vec<_> = seen.into_iter().collect();
-    keys.sort_by(|a, b| a.0.cmp(&b.0));
-    for ((hei, year, id), rows) in keys {
-        if rows.len() > 1 {
-            for r in &rows {
-                let sheet = &outcomes[r.file].sheets[r.sheet];
-                issues.push(issue_at(sheet, r.row, "student_id", &id, "duplicate_student", Severity::Error,
-                    format!("student appears {} times in HEI {hei}, academic year {year}; all its rows are quarantined", rows.len())));
+    {
+        // Every loaded student row: (place, hei, academic year, student id), borrowed.
+        let mut rows: Vec<(RowRef, &str, i64, &str)> = Vec::new();
+        for (f, s, sheet) in sheets_of(outcomes, Family::Students) {
+            let Some(batch) = sheet.batch.as_ref() else { continue };
+            let (Some(hei), Some(year), Some(id)) = (batch.column("hei_code"), batch.column("academic_year"), batch.column("student_id")) else {
+                continue;
+            };
+            for row in 0..batch.len() {
+                if let (Some(h), Some(y), Some(i)) = (hei.str_at(row), year.int_at(row), id.str_at(row)) {
+                    rows.push((RowRef { file: f, sheet: s, row }, h, y, i));
+                }
             }
-            dropped.extend(rows);
-        } else if let Some(r) = rows.into_iter().next() {
-            heis_of_student.entry((year, id)).or_default().push((hei, r.file, r.sheet, r.row));
         }
-    }
-    let mut multi: Vec<_> = heis_of_student.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    multi.sort_by(|a, b| a.0.cmp(&b.0));
-    for ((year, id), places) in multi {
-        let heis: Vec<&str> = places.iter().map(|p| p.0.as_str()).collect();
-        let (_, f, s, row) = &places[0];
-        let sheet = &outcomes[*f].sheets[*s];
-        issues.push(issue_at(sheet, *row, "student_id", &id, "student_in_several_heis", Severity::Warning,
-            format!("student enrolled in {} HEIs in academic year {year} ({}); counted in each", heis.len(), heis.join(", "))));
+        // One hash insert per row: (year, id) → its first row; later rows of the same
+        // student are few and handled apart.
+        let mut first_of: Map<(i64, &str), usize> = Map::with_capacity_and_hasher(rows.len(), Default::default());
+        let mut firsts: Vec<(RowRef, &str, i64, &str)> = Vec::with_capacity(rows.len());
+        let mut repeats: Vec<(usize, RowRef, &str)> = Vec::new();
+        for (place, h, y, i) in rows {
+            match first_of.entry((y, i)) {
+                std::collections::hash_map::Entry::Occupied(e) => repeats.push((*e.get(), place, h)),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(firsts.len());
+                    firsts.push((place, h, y, i));
+                }
+            }
+        }
+        repeats.sort_by_key(|r| r.0);
+        for group in repeats.chunk_by(|a, b| a.0 == b.0) {
+            let (first, first_hei, year, id) = firsts[group[0].0];
+            let entries: Vec<(RowRef, &str)> =
+                std::iter::once((first, first_hei)).chain(group.iter().map(|r| (r.1, r.2))).collect();
+            let times = |hei: &str| entries.iter().filter(|e| e.1 == hei).count();
+            let mut single_heis: Vec<(RowRef, &str)> = Vec::new();
+            for &(place, hei) in &entries {
+                let n = times(hei);
+                if n > 1 {
+                    let sheet = &outcomes[place.file].sheets[place.sheet];
+                    issues.push(issue_at(sheet, place.row, "student_id", id, "duplicate_student", Severity::Error,
+                        format!("student appears {n} times in HEI {hei}, academic year {year}; all its rows are quarantined")));
+                    dropped.push(place);
+                } else {
+                    single_heis.push((place, hei));
+                }
+            }
+            if single_heis.len() > 1 {
+                let place = single_heis[0].0;
+                let heis: Vec<&str> = single_heis.iter().map(|e| e.1).collect();
+                let sheet = &outcomes[place.file].sheets[place.sheet];
+                issues.push(issue_at(sheet, place.row, "student_id", id, "student_in_several_heis", Severity::Warning,
+                    format!("student enrolled in {} HEIs in academic year {year} ({}); counted in each", heis.len(), heis.join(", "))));
+            }
+        }
     }
     quarantine(outcomes, &dropped);
     issues

@@ -7,13 +7,15 @@
 //! between, total/subtotal rows and footnote rows are skipped (and reported in groups);
 //! every other row is loaded or quarantined with one issue per offending cell.
 
-use crate::codes::code_lists;
+use crate::codes::{code_lists, CodeList};
 use crate::families::{ColumnKind, ColumnSpec, Family};
 use crate::header::{detect_header, Header, HeaderMatch};
 use crate::privacy::PersonIdHasher;
 use crate::staging::StagingBatch;
 use crate::validation::{cell_ref, column_letters, Severity, SheetAccount, SheetStatus, ValidationIssue};
-use crate::values::{is_footnote_label, is_total_label, level_of_program_code, parse_cell, year_of_days, Cell, Rejection, Value};
+use crate::values::{
+    is_footnote_label, is_total_label, level_of_program_code, parse_cell, recycle, year_of_days, Cell, Rejection, Value,
+};
 
 /// What one sheet produced.
 #[derive(Debug)]
@@ -82,10 +84,14 @@ struct Loader {
     header: Header,
     /// For each column of the family spec: the sheet column holding it, if any.
     positions: Vec<Option<u32>>,
+    /// For each column of the family spec: its code list, if it is a `List` column.
+    lists: Vec<Option<&'static CodeList>>,
     rules: RuleColumns,
     batch: StagingBatch,
     /// The sheet failed the header check: rows are counted, not parsed.
     rejected: bool,
+    /// The per-row value buffer, kept between rows.
+    spare_values: Vec<Value<'static>>,
     /// The last row that was not blank (rows read end there).
     last_row: u32,
     group: Option<SkipGroup>,
@@ -213,8 +219,9 @@ impl<'a> SheetProcessor<'a> {
                     return true;
                 }
                 match Self::parse_row(self.settings.hasher, loader, cells) {
-                    Ok(values) => {
-                        loader.batch.push_row(values, self.file, self.sheet, row + 1);
+                    Ok(mut values) => {
+                        loader.batch.push_row(&mut values, self.file, self.sheet, row + 1);
+                        loader.spare_values = recycle(values);
                         self.account.loaded += 1;
                     }
                     Err(rejections) => {
@@ -309,6 +316,14 @@ impl<'a> SheetProcessor<'a> {
                 0,
             ));
         }
+        let lists = spec
+            .columns
+            .iter()
+            .map(|c| match c.kind {
+                ColumnKind::List(name) => code_lists().list(name),
+                _ => None,
+            })
+            .collect();
         let rules = RuleColumns {
             level: position_of(family, "level"),
             program_code: position_of(family, "program_code"),
@@ -332,7 +347,9 @@ impl<'a> SheetProcessor<'a> {
         self.state = State::Loading(Box::new(Loader {
             header,
             positions,
+            lists,
             rules,
+            spare_values: Vec::new(),
             batch: StagingBatch::new(family),
             rejected,
             last_row,
@@ -343,22 +360,22 @@ impl<'a> SheetProcessor<'a> {
     /// Parses a row into the family's values (spec order, then derived columns), or the list
     /// of (sheet column, key, shown value, rejection) that quarantine it.
     #[allow(clippy::type_complexity)]
-    fn parse_row(
+    fn parse_row<'c>(
         hasher: &PersonIdHasher,
-        loader: &Loader,
-        cells: &[Cell],
-    ) -> Result<Vec<Value>, Vec<(u32, &'static str, String, Rejection)>> {
+        loader: &mut Loader,
+        cells: &'c [Cell],
+    ) -> Result<Vec<Value<'c>>, Vec<(u32, &'static str, String, Rejection)>> {
         let spec = loader.header.family.spec();
-        let mut values = Vec::with_capacity(spec.columns.len() + 1);
+        let mut values: Vec<Value<'c>> = recycle(std::mem::take(&mut loader.spare_values));
         let mut rejections = Vec::new();
         const EMPTY: Cell<'static> = Cell::Empty;
-        for (column, position) in spec.columns.iter().zip(&loader.positions) {
+        for ((column, position), list) in spec.columns.iter().zip(&loader.positions).zip(&loader.lists) {
             let Some(col) = *position else {
                 values.push(Value::Null);
                 continue;
             };
             let cell = cells.get(col as usize).unwrap_or(&EMPTY);
-            match parse_cell(column.kind, cell, hasher) {
+            match parse_cell(column.kind, cell, hasher, *list) {
                 Ok(Value::Null) if column.required && !exempt_when_empty(column) => {
                     rejections.push((col, column.key, String::new(), Rejection::new("missing_value", "a required value is empty")));
                     values.push(Value::Null);
@@ -441,7 +458,7 @@ fn exempt_when_empty(column: &ColumnSpec) -> bool {
     matches!(column.key, "program_code" | "birth_year")
 }
 
-fn code_at(values: &[Value], index: Option<usize>) -> Option<&str> {
+fn code_at<'v>(values: &'v [Value<'_>], index: Option<usize>) -> Option<&'v str> {
     index.and_then(|i| values.get(i)).and_then(Value::as_str)
 }
 
@@ -453,33 +470,31 @@ const INCOMING_FUNDING: [&str; 5] = ["mutual_exchange", "own_funds", "sending_pa
 
 /// Rules that involve more than one column; also fills derived values. Returns
 /// (family column index, rejection) pairs.
-fn cross_column_rules(family: Family, cols: &RuleColumns, values: &mut Vec<Value>) -> Vec<(usize, Rejection)> {
+fn cross_column_rules(family: Family, cols: &RuleColumns, values: &mut Vec<Value<'_>>) -> Vec<(usize, Rejection)> {
     let mut out = Vec::new();
     match family {
         Family::Students => {
-            let level = code_at(values, cols.level).unwrap_or("");
-            let program = code_at(values, cols.program_code).map(str::to_string);
             let mut field: Option<&'static str> = None;
             if let Some(pc) = cols.program_code {
-                match (level, program) {
-                    ("preparatory", Some(_)) => out.push((pc, Rejection::new(
-                        "program_code_for_preparatory", "preparatory students have no program code"))),
-                    ("preparatory", None) => {}
-                    (_, None) => out.push((pc, Rejection::new("missing_value", "a required value is empty"))),
+                let level = code_at(values, cols.level).unwrap_or("");
+                let rejection = match (level, code_at(values, cols.program_code)) {
+                    ("preparatory", Some(_)) => {
+                        Some(Rejection::new("program_code_for_preparatory", "preparatory students have no program code"))
+                    }
+                    ("preparatory", None) => None,
+                    (_, None) => Some(Rejection::new("missing_value", "a required value is empty")),
                     (level, Some(code)) => {
+                        field = code.get(2..4).and_then(|f| code_lists().field(f));
                         let agrees = match level {
                             "internship" => code.starts_with("6B10"),
-                            other => level_of_program_code(&code) == Some(other),
+                            other => level_of_program_code(code) == Some(other),
                         };
-                        if !agrees {
-                            out.push((pc, Rejection::new(
-                                "level_program_mismatch",
-                                format!("program code {code} does not belong to level {level}"),
-                            )));
-                        }
-                        field = code.get(2..4).and_then(|f| code_lists().field(f));
+                        (!agrees).then(|| {
+                            Rejection::new("level_program_mismatch", format!("program code {code} does not belong to level {level}"))
+                        })
                     }
-                }
+                };
+                out.extend(rejection.map(|r| (pc, r)));
             }
             if let (Some(dg), Some(sen)) = (cols.disability_group, cols.sen) {
                 let has_group = !matches!(values[dg], Value::Null);

@@ -17,7 +17,7 @@ use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, XlsErro
 
 use crate::sheet::{SheetOutcome, SheetProcessor, SheetSettings};
 use crate::validation::{SheetAccount, SheetStatus, Severity, ValidationIssue};
-use crate::values::Cell;
+use crate::values::{recycle, Cell};
 
 /// Size limits that protect the run from hostile files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,18 +154,19 @@ fn check_archive(path: &Path, limits: &Limits) -> Result<(), FileRejection> {
     Ok(())
 }
 
-fn data_ref_cell<'a>(value: &DataRef<'a>) -> Cell<'a> {
+/// A streamed cell as a [`Cell`], borrowing its text (shared or inline strings alike).
+fn data_ref_cell<'r>(value: &'r DataRef<'_>) -> Cell<'r> {
     match value {
         DataRef::Int(i) => Cell::Int(*i),
         DataRef::Float(f) => Cell::Float(*f),
-        DataRef::String(s) => Cell::Text(Cow::Owned(s.clone())),
+        DataRef::String(s) => Cell::Text(Cow::Borrowed(s.as_str())),
         DataRef::SharedString(s) => Cell::Text(Cow::Borrowed(s)),
         DataRef::Bool(b) => Cell::Bool(*b),
         DataRef::DateTime(dt) => {
             let (year, month, day, ..) = dt.to_ymd_hms_milli();
             Cell::Date { year: i32::from(year), month: u32::from(month), day: u32::from(day) }
         }
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(Cow::Owned(s.clone())),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(Cow::Borrowed(s.as_str())),
         DataRef::Error(e) => Cell::Error(e.to_string()),
         DataRef::Empty => Cell::Empty,
     }
@@ -184,17 +185,6 @@ fn data_cell(value: &Data) -> Cell<'_> {
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(Cow::Borrowed(s)),
         Data::Error(e) => Cell::Error(e.to_string()),
         Data::Empty => Cell::Empty,
-    }
-}
-
-/// A calamine streaming cell (xlsx and xlsb readers) as a position and a [`Cell`].
-fn positioned<'a, E: std::fmt::Display>(
-    next: Result<Option<calamine::Cell<DataRef<'a>>>, E>,
-) -> Result<Option<((u32, u32), Cell<'a>)>, String> {
-    match next {
-        Ok(Some(cell)) => Ok(Some((cell.get_position(), data_ref_cell(cell.get_value())))),
-        Ok(None) => Ok(None),
-        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -219,40 +209,61 @@ fn check_dimensions(d: calamine::Dimensions, sheet: &str, limits: &Limits) -> Re
     Ok(())
 }
 
-/// Streams cells in row order into the processor, one row at a time.
-fn stream_cells<'a>(
-    mut next: impl FnMut() -> Result<Option<((u32, u32), Cell<'a>)>, String>,
+/// Streams cells in row order into the processor, one row at a time. The row's calamine
+/// cells are kept as they come and lent to the processor, so no text is copied.
+fn stream_cells<'a, E: std::fmt::Display>(
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
     processor: &mut SheetProcessor,
     sheet: &str,
 ) -> Result<(), FileRejection> {
-    let mut row_cells: Vec<Cell<'a>> = Vec::new();
+    let mut raw: Vec<calamine::Cell<DataRef<'a>>> = Vec::new();
+    let mut spare: Vec<Cell<'static>> = Vec::new();
     let mut current: Option<u32> = None;
     loop {
         let next = next()
             .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {sheet} cannot be read: {e}")))?;
-        let Some(((row, col), cell)) = next else { break };
+        let Some(cell) = next else { break };
+        let (row, col) = cell.get_position();
         if current != Some(row) {
             if let Some(done) = current {
-                if !processor.push_row(done, &row_cells) {
+                if !push_streamed_row(done, &raw, processor, &mut spare) {
                     return Ok(());
                 }
             }
-            row_cells.clear();
+            raw.clear();
             current = Some(row);
         }
-        if col >= MAX_COLUMNS {
-            continue;
+        if col < MAX_COLUMNS {
+            raw.push(cell);
         }
-        let col = col as usize;
-        if col >= row_cells.len() {
-            row_cells.resize(col + 1, Cell::Empty);
-        }
-        row_cells[col] = cell;
     }
     if let Some(done) = current {
-        processor.push_row(done, &row_cells);
+        push_streamed_row(done, &raw, processor, &mut spare);
     }
     Ok(())
+}
+
+/// Lays a row's streamed cells out by column and hands them to the processor.
+fn push_streamed_row(
+    row: u32,
+    raw: &[calamine::Cell<DataRef<'_>>],
+    processor: &mut SheetProcessor,
+    spare: &mut Vec<Cell<'static>>,
+) -> bool {
+    let mut cells: Vec<Cell> = recycle(std::mem::take(spare));
+    for cell in raw {
+        let col = cell.get_position().1 as usize;
+        let value = data_ref_cell(cell.get_value());
+        if col >= cells.len() {
+            cells.resize(col, Cell::Empty);
+            cells.push(value);
+        } else {
+            cells[col] = value;
+        }
+    }
+    let more = processor.push_row(row, &cells);
+    *spare = recycle(cells);
+    more
 }
 
 /// Feeds a calamine range (xls, ods) into the processor.
@@ -348,7 +359,7 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
                     .worksheet_cells_reader(name)
                     .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
                 check_dimensions(reader.dimensions(), name, limits)?;
-                stream_cells(|| positioned(reader.next_cell()), processor, name)
+                stream_cells(|| reader.next_cell(), processor, name)
             })?
         }
         Format::Xlsb => {
@@ -359,7 +370,7 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
                     .worksheet_cells_reader(name)
                     .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
                 check_dimensions(reader.dimensions(), name, limits)?;
-                stream_cells(|| positioned(reader.next_cell()), processor, name)
+                stream_cells(|| reader.next_cell(), processor, name)
             })?
         }
         Format::Ods => {

@@ -75,10 +75,50 @@ pub fn staging_schema(family: Family) -> Vec<(&'static str, StagedType)> {
         .collect()
 }
 
+/// A growable text column kept in one buffer (no allocation per value).
+#[derive(Debug, Clone, Default)]
+pub struct TextColumn {
+    bytes: String,
+    /// End offset of each value in `bytes` (a null takes an empty span).
+    ends: Vec<usize>,
+    valid: Vec<bool>,
+}
+
+impl TextColumn {
+    fn push(&mut self, value: Option<&str>) {
+        self.bytes.push_str(value.unwrap_or(""));
+        self.ends.push(self.bytes.len());
+        self.valid.push(value.is_some());
+    }
+
+    fn get(&self, row: usize) -> Option<&str> {
+        if !*self.valid.get(row)? {
+            return None;
+        }
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        self.bytes.get(start..self.ends[row])
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Option<&str>> {
+        (0..self.ends.len()).map(|row| self.get(row))
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn append(&mut self, other: TextColumn) {
+        let offset = self.bytes.len();
+        self.bytes.push_str(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|e| e + offset));
+        self.valid.extend(other.valid);
+    }
+}
+
 /// One typed, growable column.
 #[derive(Debug, Clone)]
 pub enum ColumnBuilder {
-    Str(Vec<Option<String>>),
+    Str(TextColumn),
     Code(Vec<Option<&'static str>>),
     Int32(Vec<Option<i32>>),
     Int64(Vec<Option<i64>>),
@@ -94,7 +134,7 @@ impl ColumnBuilder {
                 Some(ColumnKind::List(_) | ColumnKind::Country | ColumnKind::Region | ColumnKind::FieldCode) | None => {
                     ColumnBuilder::Code(Vec::new())
                 }
-                _ => ColumnBuilder::Str(Vec::new()),
+                _ => ColumnBuilder::Str(TextColumn::default()),
             },
             StagedType::Int32 => ColumnBuilder::Int32(Vec::new()),
             StagedType::Int64 => ColumnBuilder::Int64(Vec::new()),
@@ -106,11 +146,11 @@ impl ColumnBuilder {
 
     /// Appends a value; a value of another shape than the column's is stored as null
     /// (the parsers only produce the column's own shape).
-    pub fn push(&mut self, value: Value) {
+    pub fn push(&mut self, value: Value<'_>) {
         match self {
-            ColumnBuilder::Str(v) => v.push(match value {
-                Value::Str(s) => Some(s),
-                Value::Code(s) => Some(s.to_string()),
+            ColumnBuilder::Str(v) => v.push(match &value {
+                Value::Text(s) => Some(s),
+                Value::Code(s) => Some(s),
                 _ => None,
             }),
             ColumnBuilder::Code(v) => v.push(match value {
@@ -153,7 +193,7 @@ impl ColumnBuilder {
     /// The value at `row` as text (for keys such as `hei_code` and `student_id`).
     pub fn str_at(&self, row: usize) -> Option<&str> {
         match self {
-            ColumnBuilder::Str(v) => v.get(row)?.as_deref(),
+            ColumnBuilder::Str(v) => v.get(row),
             ColumnBuilder::Code(v) => *v.get(row)?,
             _ => None,
         }
@@ -178,7 +218,15 @@ impl ColumnBuilder {
             });
         }
         match self {
-            ColumnBuilder::Str(v) => filter(v, keep),
+            ColumnBuilder::Str(v) => {
+                let mut kept = TextColumn::default();
+                for (value, k) in v.iter().zip(keep) {
+                    if *k {
+                        kept.push(value);
+                    }
+                }
+                *v = kept;
+            }
             ColumnBuilder::Code(v) => filter(v, keep),
             ColumnBuilder::Int32(v) | ColumnBuilder::Date(v) => filter(v, keep),
             ColumnBuilder::Int64(v) => filter(v, keep),
@@ -189,7 +237,7 @@ impl ColumnBuilder {
 
     fn append(&mut self, other: ColumnBuilder) {
         match (self, other) {
-            (ColumnBuilder::Str(a), ColumnBuilder::Str(b)) => a.extend(b),
+            (ColumnBuilder::Str(a), ColumnBuilder::Str(b)) => a.append(b),
             (ColumnBuilder::Code(a), ColumnBuilder::Code(b)) => a.extend(b),
             (ColumnBuilder::Int32(a), ColumnBuilder::Int32(b)) => a.extend(b),
             (ColumnBuilder::Date(a), ColumnBuilder::Date(b)) => a.extend(b),
@@ -204,7 +252,10 @@ impl ColumnBuilder {
     fn into_column(self, name: &str) -> Column {
         let name = PlSmallStr::from(name);
         match self {
-            ColumnBuilder::Str(v) => Column::new(name, v),
+            ColumnBuilder::Str(v) => {
+                let text: StringChunked = v.iter().collect();
+                text.with_name(name).into_column()
+            }
             ColumnBuilder::Code(v) => Column::new(name, v),
             ColumnBuilder::Int32(v) => Column::new(name, v),
             ColumnBuilder::Int64(v) => Column::new(name, v),
@@ -258,13 +309,14 @@ impl StagingBatch {
         self.names.iter().position(|n| *n == name).map(|i| &self.columns[i])
     }
 
-    /// Appends one row: `values` holds the family's columns then the derived ones.
-    pub fn push_row(&mut self, values: Vec<Value>, file: &str, sheet: &str, row_1based: u32) {
+    /// Appends one row: `values` holds the family's columns then the derived ones; it is
+    /// left empty.
+    pub fn push_row(&mut self, values: &mut Vec<Value<'_>>, file: &str, sheet: &str, row_1based: u32) {
         let n = values.len();
-        for (builder, value) in self.columns.iter_mut().zip(values) {
+        for (builder, value) in self.columns.iter_mut().zip(values.drain(..)) {
             builder.push(value);
         }
-        let trace = [Value::Str(file.to_string()), Value::Str(sheet.to_string()), Value::Int(i64::from(row_1based))];
+        let trace = [Value::Text(file.into()), Value::Text(sheet.into()), Value::Int(i64::from(row_1based))];
         for (builder, value) in self.columns[n..].iter_mut().zip(trace) {
             builder.push(value);
         }

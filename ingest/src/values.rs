@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::codes::{code_lists, normalize_value};
+use crate::codes::{code_lists, normalize_value, CodeList};
 use crate::families::ColumnKind;
 use crate::privacy::PersonIdHasher;
 
@@ -58,11 +58,12 @@ fn format_float(f: f64) -> String {
     }
 }
 
-/// A typed value, as it goes into staging.
+/// A typed value, as it goes into staging. Text borrows from the cell where it can, so a
+/// row is parsed without allocating.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
-    Str(String),
+    Text(Cow<'a, str>),
     Code(&'static str),
     Int(i64),
     Float(f64),
@@ -71,10 +72,10 @@ pub enum Value {
     Bool(bool),
 }
 
-impl Value {
+impl Value<'_> {
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            Value::Str(s) => Some(s),
+            Value::Text(s) => Some(s),
             Value::Code(s) => Some(s),
             _ => None,
         }
@@ -86,6 +87,14 @@ impl Value {
             _ => None,
         }
     }
+}
+
+/// Hands an emptied vector's allocation to elements of another lifetime (`Cell<'static>`
+/// → `Cell<'r>` and back), so per-row buffers are allocated once per sheet, not per row.
+/// In-place collection reuses the allocation because both element types have one layout.
+pub fn recycle<T, U>(mut buffer: Vec<T>) -> Vec<U> {
+    buffer.clear();
+    buffer.into_iter().map(|_| unreachable!("the buffer was cleared")).collect()
 }
 
 /// Why a cell was refused: the rule (a stable identifier) and a sentence for people.
@@ -101,7 +110,7 @@ impl Rejection {
     }
 }
 
-type Parsed = Result<Value, Rejection>;
+type Parsed<'a> = Result<Value<'a>, Rejection>;
 
 const DASHES: [&str; 5] = ["-", "—", "–", "−", "‒"];
 
@@ -145,15 +154,15 @@ fn is_dash(cell: &Cell) -> bool {
 }
 
 /// Parses an academic year: `2024-2025`, `2024/2025`, `2024/25`, `2024–25` or `2024` → 2024.
-pub fn academic_year(cell: &Cell) -> Parsed {
+pub fn academic_year(cell: &Cell) -> Parsed<'static> {
     let bad = || Rejection::new("invalid_academic_year", "expected an academic year such as 2024-2025");
     let start = match cell {
         Cell::Text(t) => {
             let t = t.trim();
-            let parts: Vec<&str> = t.split(['-', '/', '–', '—']).map(str::trim).collect();
-            match parts.as_slice() {
-                [start] => start.parse::<i64>().map_err(|_| bad())?,
-                [start, end] => {
+            match t.split_once(['-', '/', '–', '—']) {
+                None => t.parse::<i64>().map_err(|_| bad())?,
+                Some((start, end)) => {
+                    let (start, end) = (start.trim(), end.trim());
                     let start: i64 = start.parse().map_err(|_| bad())?;
                     let end_ok = match end.len() {
                         4 => end.parse::<i64>().ok() == Some(start + 1),
@@ -168,7 +177,6 @@ pub fn academic_year(cell: &Cell) -> Parsed {
                     }
                     start
                 }
-                _ => return Err(bad()),
             }
         }
         other => integer_of(other).map_err(|_| bad())?.ok_or_else(bad)?,
@@ -180,7 +188,7 @@ pub fn academic_year(cell: &Cell) -> Parsed {
     }
 }
 
-fn calendar_year(cell: &Cell) -> Parsed {
+fn calendar_year(cell: &Cell) -> Parsed<'static> {
     let year = match cell {
         Cell::Text(t) => {
             let t = t.trim().trim_end_matches("г.").trim_end_matches("ж.").trim();
@@ -233,7 +241,7 @@ pub fn days_from_excel_serial(serial: f64) -> Option<i32> {
     i32::try_from(days).ok()
 }
 
-fn date(cell: &Cell) -> Parsed {
+fn date(cell: &Cell) -> Parsed<'static> {
     let bad = || Rejection::new("invalid_date", "expected a date (dd.mm.yyyy or yyyy-mm-dd)");
     let days = match cell {
         Cell::Date { year, month, day } => days_from_civil(*year, *month, *day).ok_or_else(bad)?,
@@ -262,14 +270,19 @@ fn date(cell: &Cell) -> Parsed {
     }
 }
 
-fn yes_no(cell: &Cell) -> Parsed {
+fn yes_no_list() -> Option<&'static CodeList> {
+    static LIST: std::sync::OnceLock<Option<&'static CodeList>> = std::sync::OnceLock::new();
+    *LIST.get_or_init(|| code_lists().list("yes_no"))
+}
+
+fn yes_no(cell: &Cell) -> Parsed<'static> {
     match cell {
         Cell::Bool(b) => Ok(Value::Bool(*b)),
         Cell::Int(1) => Ok(Value::Bool(true)),
         Cell::Int(0) => Ok(Value::Bool(false)),
         Cell::Float(f) if *f == 1.0 || *f == 0.0 => Ok(Value::Bool(*f == 1.0)),
         c if c.is_blank() => Ok(Value::Bool(false)),
-        Cell::Text(t) => match code_lists().list("yes_no").and_then(|l| l.lookup(t)) {
+        Cell::Text(t) => match yes_no_list().and_then(|l| l.lookup(t)) {
             Some(code) => Ok(Value::Bool(code == "yes")),
             None => Err(Rejection::new("invalid_yes_no", "expected yes or no")),
         },
@@ -277,7 +290,7 @@ fn yes_no(cell: &Cell) -> Parsed {
     }
 }
 
-fn field_code(cell: &Cell) -> Parsed {
+fn field_code(cell: &Cell) -> Parsed<'static> {
     let bad = || Rejection::new("unknown_field", "expected a field of education code 01-12");
     let n = match cell {
         Cell::Text(t) => t.trim().parse::<i64>().map_err(|_| bad())?,
@@ -287,32 +300,39 @@ fn field_code(cell: &Cell) -> Parsed {
 }
 
 /// Normalises a program code (`6B01101`); Cyrillic look-alike letters typed by mistake are
-/// read as their Latin twins.
-fn program_code(cell: &Cell) -> Parsed {
+/// read as their Latin twins. A code already in canonical form is borrowed.
+fn program_code<'a>(cell: &'a Cell) -> Parsed<'a> {
     let raw = cell.display();
-    let code: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c.to_ascii_uppercase() {
-            'В' | 'в' => 'B',
-            'М' | 'м' => 'M',
-            'Р' | 'р' => 'R',
-            'Д' | 'д' => 'D',
-            other => other,
-        })
-        .collect();
-    let bytes = code.as_bytes();
-    let well_formed = bytes.len() == 7
-        && matches!(bytes[0], b'6'..=b'8')
-        && bytes[1].is_ascii_uppercase()
-        && bytes[2..].iter().all(u8::is_ascii_digit);
-    if !well_formed {
+    let canonical = |code: &str| {
+        let bytes = code.as_bytes();
+        bytes.len() == 7
+            && matches!(bytes[0], b'6'..=b'8')
+            && bytes[1].is_ascii_uppercase()
+            && bytes[2..].iter().all(u8::is_ascii_digit)
+    };
+    let code: Cow<'a, str> = if canonical(&raw) {
+        raw
+    } else {
+        Cow::Owned(
+            raw.chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| match c.to_ascii_uppercase() {
+                    'В' | 'в' => 'B',
+                    'М' | 'м' => 'M',
+                    'Р' | 'р' => 'R',
+                    'Д' | 'д' => 'D',
+                    other => other,
+                })
+                .collect(),
+        )
+    };
+    if !canonical(&code) {
         return Err(Rejection::new("invalid_program_code", "expected a program code such as 6B01101"));
     }
     if code_lists().field(&code[2..4]).is_none() {
         return Err(Rejection::new("unknown_field", "the program code's field (digits 3-4) is not 01-12"));
     }
-    Ok(Value::Str(code))
+    Ok(Value::Text(code))
 }
 
 /// The level a program code implies (`6B…` bachelor, `7M…` master, `7R…` residency,
@@ -327,30 +347,28 @@ pub fn level_of_program_code(code: &str) -> Option<&'static str> {
     }
 }
 
-fn person_id(cell: &Cell, hasher: &PersonIdHasher) -> Parsed {
-    let text = match cell {
+fn person_id<'a>(cell: &'a Cell, hasher: &PersonIdHasher) -> Parsed<'a> {
+    let text: Cow<'a, str> = match cell {
         // An IIN typed into a number cell loses its leading zeros: restore them.
         Cell::Int(_) | Cell::Float(_) => {
             let n = integer_of(cell).map_err(|_| Rejection::new("invalid_id", "expected an identifier"))?.unwrap_or(0);
             let digits = n.to_string();
-            if digits.len() >= 9 && digits.len() <= 12 {
-                format!("{n:012}")
-            } else {
-                digits
-            }
+            Cow::Owned(if (9..=12).contains(&digits.len()) { format!("{n:012}") } else { digits })
         }
-        Cell::Text(t) => t.trim().to_string(),
+        Cell::Text(t) => Cow::Borrowed(t.trim()),
         _ => return Err(Rejection::new("invalid_id", "expected an identifier")),
     };
     if text.is_empty() {
         return Ok(Value::Null);
     }
-    Ok(Value::Str(hasher.pseudonymise(&text)))
+    Ok(Value::Text(hasher.pseudonymise(text)))
 }
 
 /// Parses one cell of a column of the given kind. An empty cell gives `Value::Null` except
 /// where the contract gives empty a meaning (zero in counts, one in `count`, no in yes/no).
-pub fn parse_cell(kind: ColumnKind, cell: &Cell, hasher: &PersonIdHasher) -> Parsed {
+/// `list` is the code list of a `List` column, resolved once per sheet by the caller (looked
+/// up by name when absent).
+pub fn parse_cell<'a>(kind: ColumnKind, cell: &'a Cell, hasher: &PersonIdHasher, list: Option<&CodeList>) -> Parsed<'a> {
     if let Cell::Error(e) = cell {
         return Err(Rejection::new("excel_error", format!("Excel error value {e}")));
     }
@@ -370,8 +388,12 @@ pub fn parse_cell(kind: ColumnKind, cell: &Cell, hasher: &PersonIdHasher) -> Par
         }
         ColumnKind::YesNo => yes_no(cell),
         _ if cell.is_blank() => Ok(Value::Null),
-        ColumnKind::Text => Ok(Value::Str(cell.display().into_owned())),
-        ColumnKind::Code => Ok(Value::Str(cell.display().to_uppercase())),
+        ColumnKind::Text => Ok(Value::Text(cell.display())),
+        ColumnKind::Code => {
+            let code = cell.display();
+            let has_lower = code.bytes().any(|b| b.is_ascii_lowercase()) || (!code.is_ascii() && code.chars().any(char::is_lowercase));
+            Ok(Value::Text(if has_lower { Cow::Owned(code.to_uppercase()) } else { code }))
+        }
         ColumnKind::PersonId => person_id(cell, hasher),
         ColumnKind::AcademicYear => academic_year(cell),
         ColumnKind::Year => calendar_year(cell),
@@ -386,11 +408,11 @@ pub fn parse_cell(kind: ColumnKind, cell: &Cell, hasher: &PersonIdHasher) -> Par
             None => Ok(Value::Null),
         },
         ColumnKind::Date => date(cell),
-        ColumnKind::List(list) => {
+        ColumnKind::List(name) => {
             let raw = cell.display();
-            match code_lists().list(list).and_then(|l| l.lookup(&raw)) {
+            match list.or_else(|| code_lists().list(name)).and_then(|l| l.lookup(&raw)) {
                 Some(code) => Ok(Value::Code(code)),
-                None => Err(Rejection::new("unknown_code", format!("not a known {list} value"))),
+                None => Err(Rejection::new("unknown_code", format!("not a known {name} value"))),
             }
         }
         ColumnKind::Country => match code_lists().country(&cell.display()) {

@@ -45,11 +45,11 @@ pub fn write_staging(out: &Path, batches: Vec<StagingBatch>) -> Result<Vec<(Fami
     let root = out.join("staging");
     fresh_dir(&root)?;
     let mut staged = Vec::new();
-    for family in Family::ALL {
-        let mut all = StagingBatch::new(family);
-        for batch in batches.iter().filter(|b| b.family == family) {
-            all.append(batch.clone());
-        }
+    let mut by_family: Vec<StagingBatch> = Family::ALL.iter().map(|&f| StagingBatch::new(f)).collect();
+    for batch in batches {
+        by_family[batch.family as usize].append(batch);
+    }
+    for (family, all) in Family::ALL.into_iter().zip(by_family) {
         let rows = all.len();
         staged.push((family, rows));
         if rows == 0 {
@@ -64,9 +64,9 @@ pub fn write_staging(out: &Path, batches: Vec<StagingBatch>) -> Result<Vec<(Fami
                 let mut distinct: Vec<i32> = years.iter().flatten().collect();
                 distinct.sort_unstable();
                 distinct.dedup();
-                for year in distinct {
-                    let mask = years.equal(year);
-                    let mut part = df.filter(&mask).and_then(|p| p.drop(key)).map_err(parquet_err(&dir))?;
+                for &year in &distinct {
+                    let part = if distinct.len() == 1 { df.drop(key) } else { df.filter(&years.equal(year)).and_then(|p| p.drop(key)) };
+                    let mut part = part.map_err(parquet_err(&dir))?;
                     write_parquet(&dir.join(format!("{key}={year}")).join("part-0.parquet"), &mut part)?;
                 }
             }
