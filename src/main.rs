@@ -55,7 +55,23 @@ enum Command {
     Schema,
 }
 
+/// A panic inside a reader is caught and reported as a rejected file; its message may quote
+/// cell text, so it is printed with IIN-shaped numbers masked.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("hestat: internal error{place}: {}", hestat_ingest::privacy::mask_personal(&payload));
+    }));
+}
+
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

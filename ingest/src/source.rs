@@ -220,8 +220,7 @@ fn stream_cells<'a, E: std::fmt::Display>(
     let mut spare: Vec<Cell<'static>> = Vec::new();
     let mut current: Option<u32> = None;
     loop {
-        let next = next()
-            .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {sheet} cannot be read: {e}")))?;
+        let next = next().map_err(|e| sheet_unreadable(sheet, e))?;
         let Some(cell) = next else { break };
         let (row, col) = cell.get_position();
         if current != Some(row) {
@@ -321,6 +320,26 @@ fn read_workbook<RS: Read + Seek, R: Reader<RS>>(
     Ok(outcomes)
 }
 
+fn sheet_unreadable(name: &str, error: impl std::fmt::Display) -> FileRejection {
+    FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {error}"))
+}
+
+/// Reads every sheet of a workbook that calamine reads as ranges (xls, ods).
+fn read_ranged<RS: Read + Seek, R: Reader<RS>>(
+    workbook: &mut R,
+    file: &str,
+    settings: SheetSettings,
+) -> Result<Vec<SheetOutcome>, FileRejection>
+where
+    R::Error: std::fmt::Display,
+{
+    read_workbook(workbook, file, settings, |wb: &mut R, name, processor| {
+        let range = wb.worksheet_range(name).map_err(|e| sheet_unreadable(name, e))?;
+        feed_range(&range, processor);
+        Ok(())
+    })
+}
+
 fn open_failure(kind: &str, message: String, password: bool) -> FileRejection {
     if password {
         FileRejection::new("password_protected", "the workbook is password-protected (encrypted); save it without a password")
@@ -349,40 +368,27 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
     }
     let format = sniff_format(path, &head[..head_len])?;
     let open = || File::open(path).map(BufReader::new).map_err(|e| FileRejection::new("unreadable_file", e.to_string()));
+    // The xlsx and xlsb cell readers share no trait (and calamine does not export the xlsb
+    // reader's type), so their identical streaming code is written once, here.
+    macro_rules! streamed {
+        ($workbook:ty, $kind:literal, $password:pat) => {{
+            check_archive(path, limits)?;
+            let mut wb: $workbook = <$workbook>::new(open()?)
+                .map_err(|e| open_failure($kind, e.to_string(), matches!(e, $password)))?;
+            read_workbook(&mut wb, file, settings, |wb: &mut $workbook, name, processor| {
+                let mut reader = wb.worksheet_cells_reader(name).map_err(|e| sheet_unreadable(name, e))?;
+                check_dimensions(reader.dimensions(), name, limits)?;
+                stream_cells(|| reader.next_cell(), processor, name)
+            })?
+        }};
+    }
     let sheets = match format {
-        Format::Xlsx => {
-            check_archive(path, limits)?;
-            let mut wb: Xlsx<_> = Xlsx::new(open()?)
-                .map_err(|e| open_failure("xlsx", e.to_string(), matches!(e, XlsxError::Password)))?;
-            read_workbook(&mut wb, file, settings, |wb: &mut Xlsx<_>, name, processor| {
-                let mut reader = wb
-                    .worksheet_cells_reader(name)
-                    .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
-                check_dimensions(reader.dimensions(), name, limits)?;
-                stream_cells(|| reader.next_cell(), processor, name)
-            })?
-        }
-        Format::Xlsb => {
-            check_archive(path, limits)?;
-            let mut wb: Xlsb<_> = Xlsb::new(open()?).map_err(|e| open_failure("xlsb", e.to_string(), false))?;
-            read_workbook(&mut wb, file, settings, |wb: &mut Xlsb<_>, name, processor| {
-                let mut reader = wb
-                    .worksheet_cells_reader(name)
-                    .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
-                check_dimensions(reader.dimensions(), name, limits)?;
-                stream_cells(|| reader.next_cell(), processor, name)
-            })?
-        }
+        Format::Xlsx => streamed!(Xlsx<_>, "xlsx", XlsxError::Password),
+        Format::Xlsb => streamed!(Xlsb<_>, "xlsb", calamine::XlsbError::Password),
         Format::Ods => {
             check_archive(path, limits)?;
             let mut wb: Ods<_> = Ods::new(open()?).map_err(|e| open_failure("ods", e.to_string(), false))?;
-            read_workbook(&mut wb, file, settings, |wb: &mut Ods<_>, name, processor| {
-                let range = wb
-                    .worksheet_range(name)
-                    .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
-                feed_range(&range, processor);
-                Ok(())
-            })?
+            read_ranged(&mut wb, file, settings)?
         }
         Format::Xls => {
             check_file_size(path, limits)?;
@@ -391,13 +397,7 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
             }
             let mut wb: Xls<_> = Xls::new(open()?)
                 .map_err(|e| open_failure("xls", e.to_string(), matches!(e, XlsError::Password)))?;
-            read_workbook(&mut wb, file, settings, |wb: &mut Xls<_>, name, processor| {
-                let range = wb
-                    .worksheet_range(name)
-                    .map_err(|e| FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {e}")))?;
-                feed_range(&range, processor);
-                Ok(())
-            })?
+            read_ranged(&mut wb, file, settings)?
         }
         Format::Csv => return crate::csv_source::read_csv(path, file, settings, limits),
     };
