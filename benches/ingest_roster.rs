@@ -13,6 +13,7 @@
 //! - calamine's bare streaming reader over the 122 workbooks on all cores (rayon);
 //! - `hestat ingest` over the 122 workbooks (wall time and peak memory, in a child process
 //!   so the generator's memory does not count), and its ratio to the bare parallel read.
+//!
 //! Results are recorded in `BENCHMARKS.md`.
 
 use std::path::{Path, PathBuf};

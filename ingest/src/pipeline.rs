@@ -69,9 +69,15 @@ impl IngestSummary {
     }
 }
 
+/// The files to read (path, path relative to the input folder), and those left alone.
+struct Discovered {
+    files: Vec<(PathBuf, String)>,
+    ignored: Vec<String>,
+}
+
 /// Lists the files under `root`, sorted by relative path; dotfiles and Office lock files
 /// (`~$…`) are listed apart.
-fn discover(root: &Path) -> Result<(Vec<(PathBuf, String)>, Vec<String>), IngestError> {
+fn discover(root: &Path) -> Result<Discovered, IngestError> {
     let mut files = Vec::new();
     let mut ignored = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -96,7 +102,7 @@ fn discover(root: &Path) -> Result<(Vec<(PathBuf, String)>, Vec<String>), Ingest
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
     ignored.sort();
-    Ok((files, ignored))
+    Ok(Discovered { files, ignored })
 }
 
 fn read_one(path: &Path, rel: &str, settings: SheetSettings, limits: &Limits) -> FileOutcome {
@@ -123,7 +129,7 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
     if !config.input.is_dir() {
         return Err(IngestError::InputMissing(config.input.clone()));
     }
-    let (files, ignored) = discover(&config.input)?;
+    let Discovered { files, ignored } = discover(&config.input)?;
     progress.started(files.len());
     let settings = SheetSettings { hasher: &config.hasher, header_scan_rows: config.limits.header_scan_rows };
     let clock = std::time::Instant::now();

@@ -94,7 +94,6 @@ struct Loader {
     spare_values: Vec<Value<'static>>,
     /// The last row that was not blank (rows read end there).
     last_row: u32,
-    group: Option<SkipGroup>,
 }
 
 enum State {
@@ -110,6 +109,8 @@ pub struct SheetProcessor<'a> {
     state: State,
     account: SheetAccount,
     issues: Vec<ValidationIssue>,
+    /// The run of skipped rows not yet reported.
+    group: Option<SkipGroup>,
     saw_content: bool,
 }
 
@@ -126,6 +127,7 @@ impl<'a> SheetProcessor<'a> {
             state: State::Searching { near_miss: None },
             account: SheetAccount::new(file, sheet, SheetStatus::NotRecognised),
             issues: Vec::new(),
+            group: None,
             saw_content: false,
         }
     }
@@ -187,11 +189,13 @@ impl<'a> SheetProcessor<'a> {
                     return true;
                 }
                 let blank_rows = row.saturating_sub(loader.last_row + 1);
-                if blank_rows > 0 {
-                    Self::skip(&mut self.account, &mut self.issues, self.file, self.sheet, loader, SkipReason::Blank,
-                        cell_ref(0, loader.last_row + 1), String::new(), blank_rows);
-                }
+                let first_blank = loader.last_row + 1;
                 loader.last_row = row;
+                if blank_rows > 0 {
+                    // Blank rows are counted as read here; this row is counted below.
+                    self.account.rows_read += u64::from(blank_rows);
+                    self.skip(SkipReason::Blank, cell_ref(0, first_blank), String::new(), blank_rows);
+                }
                 self.account.rows_read += 1;
                 let first = cells.iter().enumerate().find(|(_, c)| !c.is_blank());
                 let first_text = cells.iter().enumerate().find(|(_, c)| matches!(c, Cell::Text(t) if !t.trim().is_empty()));
@@ -208,12 +212,13 @@ impl<'a> SheetProcessor<'a> {
                     };
                     if let Some(reason) = reason {
                         let text = text.into_owned();
-                        Self::skip(&mut self.account, &mut self.issues, self.file, self.sheet, loader, reason,
-                            cell_ref(col as u32, row), text, 1);
+                        self.skip(reason, cell_ref(col as u32, row), text, 1);
                         return true;
                     }
                 }
-                Self::flush_group(&mut self.issues, self.file, self.sheet, loader);
+                self.flush_group();
+                // Borrowed again: the skip bookkeeping above needed all of `self`.
+                let State::Loading(loader) = &mut self.state else { return true };
                 if loader.rejected {
                     self.account.quarantined += 1;
                     return true;
@@ -246,42 +251,29 @@ impl<'a> SheetProcessor<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn skip(
-        account: &mut SheetAccount,
-        issues: &mut Vec<ValidationIssue>,
-        file: &str,
-        sheet: &str,
-        loader: &mut Loader,
-        reason: SkipReason,
-        cell: String,
-        value: String,
-        rows: u32,
-    ) {
-        account.skipped += u64::from(rows);
-        if reason == SkipReason::Blank {
-            // Blank rows are counted as read here; content rows were counted by the caller.
-            account.rows_read += u64::from(rows);
-        }
-        match &mut loader.group {
+    /// Counts a skipped row (or run of blank rows) and joins it to the current group.
+    fn skip(&mut self, reason: SkipReason, cell: String, value: String, rows: u32) {
+        self.account.skipped += u64::from(rows);
+        match &mut self.group {
             Some(group) if group.reason == reason => group.rows += rows,
             _ => {
-                Self::flush_group(issues, file, sheet, loader);
-                loader.group = Some(SkipGroup { reason, cell, value, rows });
+                self.flush_group();
+                self.group = Some(SkipGroup { reason, cell, value, rows });
             }
         }
     }
 
-    fn flush_group(issues: &mut Vec<ValidationIssue>, file: &str, sheet: &str, loader: &mut Loader) {
-        if let Some(group) = loader.group.take() {
+    /// Reports the current group of skipped rows, if any.
+    fn flush_group(&mut self) {
+        if let Some(group) = self.group.take() {
             let what = match group.reason {
                 SkipReason::Blank => "blank row(s) between data rows",
                 SkipReason::Total => "total/subtotal row(s)",
                 SkipReason::Footnote => "footnote row(s)",
             };
-            issues.push(ValidationIssue::new(
-                file,
-                sheet,
+            self.issues.push(ValidationIssue::new(
+                self.file,
+                self.sheet,
                 group.cell,
                 "",
                 &group.value,
@@ -353,7 +345,6 @@ impl<'a> SheetProcessor<'a> {
             batch: StagingBatch::new(family),
             rejected,
             last_row,
-            group: None,
         }));
     }
 
@@ -415,8 +406,8 @@ impl<'a> SheetProcessor<'a> {
     pub fn finish(mut self) -> SheetOutcome {
         let mut key_columns = Vec::new();
         let batch = match std::mem::replace(&mut self.state, State::Searching { near_miss: None }) {
-            State::Loading(mut loader) => {
-                Self::flush_group(&mut self.issues, self.file, self.sheet, &mut loader);
+            State::Loading(loader) => {
+                self.flush_group();
                 for key in ["hei_code", "student_id"] {
                     if let Some((col, _)) = loader.header.columns.iter().find(|(_, c)| c.key == key) {
                         key_columns.push((key, column_letters(*col)));
