@@ -394,6 +394,11 @@ impl<'a> SheetProcessor<'a> {
         }
     }
 
+    /// Records a sheet-level warning found by the reader.
+    pub fn warn(&mut self, rule: &str, message: String) {
+        self.issues.push(ValidationIssue::new(self.file, self.sheet, String::new(), "", "", rule, Severity::Warning, message, 0));
+    }
+
     /// Notes that the row just pushed ran on to `last_row` (a CSV record with line breaks
     /// inside quotes), so the lines it covers are not taken for blank rows.
     pub fn record_spans_to(&mut self, last_row: u32) {

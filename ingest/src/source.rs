@@ -210,23 +210,26 @@ fn check_dimensions(d: calamine::Dimensions, sheet: &str, limits: &Limits) -> Re
 }
 
 /// Streams cells in row order into the processor, one row at a time. The row's calamine
-/// cells are kept as they come and lent to the processor, so no text is copied.
+/// cells are kept as they come and lent to the processor, so no text is copied. Returns the
+/// widest column seen (0-based), or `None` when the processor stopped early.
 fn stream_cells<'a, E: std::fmt::Display>(
     mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
     processor: &mut SheetProcessor,
     sheet: &str,
-) -> Result<(), FileRejection> {
+) -> Result<Option<u32>, FileRejection> {
     let mut raw: Vec<calamine::Cell<DataRef<'a>>> = Vec::new();
     let mut spare: Vec<Cell<'static>> = Vec::new();
     let mut current: Option<u32> = None;
+    let mut widest = 0;
     loop {
         let next = next().map_err(|e| sheet_unreadable(sheet, e))?;
         let Some(cell) = next else { break };
         let (row, col) = cell.get_position();
+        widest = widest.max(col);
         if current != Some(row) {
             if let Some(done) = current {
                 if !push_streamed_row(done, &raw, processor, &mut spare) {
-                    return Ok(());
+                    return Ok(None);
                 }
             }
             raw.clear();
@@ -239,7 +242,7 @@ fn stream_cells<'a, E: std::fmt::Display>(
     if let Some(done) = current {
         push_streamed_row(done, &raw, processor, &mut spare);
     }
-    Ok(())
+    Ok(Some(widest))
 }
 
 /// Lays a row's streamed cells out by column and hands them to the processor.
@@ -370,21 +373,38 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
     let open = || File::open(path).map(BufReader::new).map_err(|e| FileRejection::new("unreadable_file", e.to_string()));
     // The xlsx and xlsb cell readers share no trait (and calamine does not export the xlsb
     // reader's type), so their identical streaming code is written once, here.
+    // `$check_width`: calamine's xlsb reader skips the short cell records that some writers
+    // (SheetJS) use, so an xlsb sheet whose cells stop short of its declared width is flagged.
     macro_rules! streamed {
-        ($workbook:ty, $kind:literal, $password:pat) => {{
+        ($workbook:ty, $kind:literal, $password:pat, $check_width:literal) => {{
             check_archive(path, limits)?;
             let mut wb: $workbook = <$workbook>::new(open()?)
                 .map_err(|e| open_failure($kind, e.to_string(), matches!(e, $password)))?;
             read_workbook(&mut wb, file, settings, |wb: &mut $workbook, name, processor| {
                 let mut reader = wb.worksheet_cells_reader(name).map_err(|e| sheet_unreadable(name, e))?;
-                check_dimensions(reader.dimensions(), name, limits)?;
-                stream_cells(|| reader.next_cell(), processor, name)
+                let declared = reader.dimensions();
+                check_dimensions(declared, name, limits)?;
+                let widest = stream_cells(|| reader.next_cell(), processor, name)?;
+                if let (true, Some(widest)) = ($check_width, widest) {
+                    if widest < declared.end.1 {
+                        processor.warn(
+                            "xlsb_cells_missing",
+                            format!(
+                                "the sheet declares columns up to {} but cells were found only up to {}; cells written as \
+                                 short records are not readable: open and save the file in Excel",
+                                crate::validation::column_letters(declared.end.1),
+                                crate::validation::column_letters(widest)
+                            ),
+                        );
+                    }
+                }
+                Ok(())
             })?
         }};
     }
     let sheets = match format {
-        Format::Xlsx => streamed!(Xlsx<_>, "xlsx", XlsxError::Password),
-        Format::Xlsb => streamed!(Xlsb<_>, "xlsb", calamine::XlsbError::Password),
+        Format::Xlsx => streamed!(Xlsx<_>, "xlsx", XlsxError::Password, false),
+        Format::Xlsb => streamed!(Xlsb<_>, "xlsb", calamine::XlsbError::Password, true),
         Format::Ods => {
             check_archive(path, limits)?;
             let mut wb: Ods<_> = Ods::new(open()?).map_err(|e| open_failure("ods", e.to_string(), false))?;

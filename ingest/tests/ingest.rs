@@ -744,3 +744,39 @@ fn staged_students_equal_what_was_written() {
     assert_eq!(fields[3].as_deref(), Some("10"));
     assert_eq!(fields[4].as_deref(), Some("05"));
 }
+
+#[test]
+fn xlsb_with_english_headers_dates_and_an_unknown_funding_value() {
+    let run = new_run();
+    std::fs::create_dir_all(run.input.join("ministry")).unwrap();
+    std::fs::write(run.input.join("ministry/hei.csv"), "hei_code,name_en,region,legal_form\nHEI001,One,Almaty,state\n").unwrap();
+    std::fs::copy(legacy("students_en.xlsb"), run.input.join("students_en.xlsb")).unwrap();
+    let s = run_ingest(&run);
+    assert_eq!(account(&s, "students_en.xlsb", "Note").status, SheetStatus::NotRecognised);
+    let a = account(&s, "students_en.xlsb", "Students");
+    assert_eq!((a.header_row, a.rows_read, a.loaded, a.skipped, a.quarantined), (Some(3), 4, 2, 1, 1));
+    assert_eq!(
+        errors(&s),
+        vec![("students_en.xlsb".into(), "Students".into(), "J6".into(), "funding".into(), "Marsian credits".into(), "unknown_code".into())]
+    );
+    let df = staged(&run.out, "students", "academic_year=2023");
+    assert_eq!(strings(&df, "student_id"), opt(&["E-1", "E-2"]));
+    // 2004-05-06 (an Excel date cell) and 2002-12-12 (text), in days since 1970-01-01.
+    let birth = df.column("birth_date").unwrap().cast(&DataType::Int32).unwrap();
+    assert_eq!(birth.i32().unwrap().iter().collect::<Vec<_>>(), vec![Some(12544), Some(12033)]);
+    assert_eq!(ints(&df, "birth_year"), vec![Some(2004), Some(2002)]);
+    assert_eq!(strings(&df, "citizenship"), opt(&["KAZ", "UZB"]));
+    assert_eq!(ints(&df, "study_year"), vec![Some(1), Some(2)]);
+}
+
+#[test]
+fn xlsb_cells_the_reader_cannot_see_are_flagged() {
+    let run = new_run();
+    good_population(&run);
+    std::fs::copy(legacy("students_en_short_records.xlsb"), run.input.join("short.xlsb")).unwrap();
+    let s = run_ingest(&run);
+    let warning = &issues_with_rule(&s, "xlsb_cells_missing")[0];
+    assert_eq!((warning.file.as_str(), warning.sheet.as_str(), warning.severity), ("short.xlsb", "Students", Severity::Warning));
+    assert!(warning.message.starts_with("the sheet declares columns up to J but cells were found only up to I"), "{}", warning.message);
+    assert_eq!(account(&s, "short.xlsb", "Students").status, SheetStatus::NotRecognised);
+}
