@@ -51,8 +51,30 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the SYNTHETIC national dataset as the ministry and universities would submit it
+    /// (in progress, issue #3: today the HEI registry and student academic mobility).
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+        /// Years to generate, `2021-2024` or one year.
+        #[arg(long, default_value = "2021-2024", value_parser = parse_years)]
+        years: std::ops::RangeInclusive<i32>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print the staging schema of every family (Markdown).
     Schema,
+}
+
+/// `2021-2024` or `2024`, within the years the report covers.
+fn parse_years(text: &str) -> Result<std::ops::RangeInclusive<i32>, String> {
+    let (from, to) = text.split_once('-').unwrap_or((text, text));
+    let parse = |y: &str| y.trim().parse::<i32>().map_err(|_| format!("`{y}` is not a year"));
+    let (from, to) = (parse(from)?, parse(to)?);
+    if !(2021..=2024).contains(&from) || !(2021..=2024).contains(&to) || from > to {
+        return Err("years must lie within 2021-2024, the years the published tables cover".into());
+    }
+    Ok(from..=to)
 }
 
 /// A panic inside a reader is caught and reported as a rejected file; its message may quote
@@ -97,6 +119,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 .context("cannot write the embedded default dataset to the cache folder")?;
             eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
             ingest(&config, input, out, json)
+        }
+        Command::Generate { out, years, seed } => {
+            let summary = hestat_synthetic::generate(&hestat_synthetic::GenerateConfig { out: out.clone(), years, seed })?;
+            println!(
+                "wrote {} files to {} (SYNTHETIC data): {} student mobility episodes; {} calibration decisions:",
+                summary.files,
+                out.display(),
+                summary.mobility_episodes,
+                summary.decisions.len()
+            );
+            for decision in &summary.decisions {
+                println!("  - {decision}");
+            }
+            Ok(exit::SUCCESS)
         }
         Command::Schema => {
             print!("{}", hestat_ingest::staging_schema_markdown());

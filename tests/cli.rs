@@ -124,3 +124,15 @@ fn the_staging_schema_document_matches_the_code() {
     let documented = std::fs::read_to_string(repo().join("docs/staging-schema.md")).unwrap();
     assert_eq!(documented, hestat_ingest::staging_schema_markdown(), "regenerate with: cargo run -- schema > docs/staging-schema.md");
 }
+
+#[test]
+fn generate_writes_the_synthetic_submissions_and_refuses_years_without_published_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = hestat(&["generate", "--out", "gen", "--years", "2024", "--seed", "3"], tmp.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("wrote 100 files to gen (SYNTHETIC data): 5623 student mobility episodes"), "{stdout}");
+    assert!(tmp.path().join("gen/ministry/hei_registry.xlsx").is_file());
+    let (code, _, stderr) = hestat(&["generate", "--out", "gen", "--years", "2019-2024"], tmp.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("years must lie within 2021-2024"), "{stderr}");
+}

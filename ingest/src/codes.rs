@@ -133,6 +133,8 @@ mod tests {
 pub struct Country {
     pub iso3: &'static str,
     pub name_en: &'static str,
+    pub name_ru: &'static str,
+    pub name_kk: &'static str,
     pub world_region: &'static str,
 }
 
@@ -205,6 +207,8 @@ impl CodeLists {
             countries.push(Country {
                 iso3: field(&row, 0),
                 name_en: field(&row, 2),
+                name_ru: field(&row, 3),
+                name_kk: field(&row, 4),
                 world_region: field(&row, 5),
             });
             let names = [field(&row, 0), field(&row, 1), field(&row, 2), field(&row, 3), field(&row, 4)];
