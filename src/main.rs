@@ -52,7 +52,7 @@ enum Command {
         json: bool,
     },
     /// Write the SYNTHETIC national dataset as the ministry and universities would submit it
-    /// (in progress, issue #3: today the HEI registry and student academic mobility).
+    /// (in progress, issue #3: today the HEI registry, the state order and student mobility).
     Generate {
         #[arg(long)]
         out: PathBuf,

@@ -130,7 +130,7 @@ fn generate_writes_the_synthetic_submissions_and_refuses_years_without_published
     let tmp = tempfile::tempdir().unwrap();
     let (code, stdout, stderr) = hestat(&["generate", "--out", "gen", "--years", "2024", "--seed", "3"], tmp.path());
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("wrote 100 files to gen (SYNTHETIC data): 5623 student mobility episodes"), "{stdout}");
+    assert!(stdout.starts_with("wrote 101 files to gen (SYNTHETIC data): 5623 student mobility episodes"), "{stdout}");
     assert!(tmp.path().join("gen/ministry/hei_registry.xlsx").is_file());
     let (code, _, stderr) = hestat(&["generate", "--out", "gen", "--years", "2019-2024"], tmp.path());
     assert_eq!(code, 2);

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::mobility::{mobility_rows, mobility_targets, MobilityRow};
 use crate::registry::{registry, Hei};
+use crate::state_order::{state_order, StateOrderRow};
 use crate::submission::{write_csv_1251, write_workbook, Style, Table, Val};
 
 /// What to generate.
@@ -124,6 +125,26 @@ fn registry_table(heis: &[Hei]) -> Table {
     }
 }
 
+fn state_order_table(rows: &[StateOrderRow]) -> Table {
+    Table {
+        family: Family::StateOrder,
+        keys: vec!["academic_year", "level", "field_code", "quota", "grants"],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Val::Text(format!("{}-{}", r.academic_year, r.academic_year + 1)),
+                    text(r.level),
+                    text(r.field),
+                    text(r.quota),
+                    Val::Num(r.grants as f64),
+                ]
+            })
+            .collect(),
+        total_of: Some("grants"),
+    }
+}
+
 /// Writes the dataset.
 pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateError> {
     let heis = registry();
@@ -139,11 +160,21 @@ pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateErro
         }
     }
 
+    let mut grants = Vec::new();
+    for year in config.years.clone() {
+        let (rows, decisions) = state_order(year, &mut rng_for(config.seed, &format!("state_order/{year}"))).map_err(GenerateError::Calibration)?;
+        grants.extend(rows);
+        summary.decisions.extend(decisions);
+    }
+
     let ministry = config.out.join("ministry");
     std::fs::create_dir_all(&ministry).map_err(|e| write_error(&ministry)(e.to_string()))?;
     let registry_path = ministry.join("hei_registry.xlsx");
     write_workbook(&registry_path, &[registry_table(heis)], Style::RussianWithTitle)
         .map_err(|e| write_error(&registry_path)(e.to_string()))?;
+    let state_order_path = ministry.join("state_order.xlsx");
+    write_workbook(&state_order_path, &[state_order_table(&grants)], Style::KazakhNumbersAsText)
+        .map_err(|e| write_error(&state_order_path)(e.to_string()))?;
 
     let written: Result<Vec<usize>, GenerateError> = heis
         .par_iter()
@@ -167,6 +198,6 @@ pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateErro
             Ok(1)
         })
         .collect();
-    summary.files = 1 + written?.iter().sum::<usize>();
+    summary.files = 2 + written?.iter().sum::<usize>();
     Ok(summary)
 }

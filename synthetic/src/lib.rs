@@ -6,17 +6,18 @@
 //! It reads only the published reference tables (`data/reference/`) and the code lists of
 //! `hestat-ingest`; it knows nothing of indicators or charts.
 //!
-//! Status (issue #3, in progress): the HEI registry ([`registry`]) and student academic
-//! mobility ([`mobility`]), calibrated on the one-way marginals of section 6.1 and written as
-//! university submissions in four styles ([`submission`]). Student rosters, staff, the
-//! ministry's state order, population and TVET files, two-way constraints, deliberate errors
-//! and `--scale` come next.
+//! Status (issue #3, in progress): the HEI registry ([`registry`]), the ministry's state
+//! order ([`state_order`]) and student academic mobility ([`mobility`]), calibrated on
+//! one-way marginals and written as submissions in four styles ([`submission`]). Student
+//! rosters, staff, population and TVET files, two-way constraints, deliberate errors and
+//! `--scale` come next.
 
 pub mod generate;
 pub mod marginals;
 pub mod mobility;
 pub mod reference;
 pub mod registry;
+pub mod state_order;
 pub mod submission;
 
 pub use generate::{generate, GenerateConfig, GenerateError, GenerateSummary};

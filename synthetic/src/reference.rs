@@ -16,7 +16,7 @@ macro_rules! reference_files {
 reference_files!(
     "table_6_1_1", "table_6_1_3", "table_6_1_4", "table_6_1_5", "table_6_1_6", "table_6_1_9", "table_6_1_10",
     "table_6_1_11", "table_6_1_12", "table_6_1_13", "table_6_1_14", "text_6_1_inbound_2024", "text_6_1_outbound_2024",
-    "text_6_1_inbound_by_field_2024", "text_6_1_outbound_by_field_2024",
+    "text_6_1_inbound_by_field_2024", "text_6_1_outbound_by_field_2024", "text_2_2_pedagogical_grants", "text_3_2_grants_2024",
 );
 
 /// The rows of a published table by its file stem (`table_6_1_13`); empty when unknown.

@@ -137,3 +137,35 @@ fn the_same_seed_writes_byte_identical_files() {
     assert_eq!(fa, fb, "same seed, same bytes");
     assert_ne!(fa, fc, "another seed, other files");
 }
+
+#[test]
+fn the_generated_state_order_reproduces_the_published_grants() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    generate_into(&input, 5);
+    let config = IngestConfig { input, out: out.clone(), limits: Limits::default(), hasher: PersonIdHasher::new(b"synthetic-test-key!") };
+    let ingested = ingest(&config, &()).unwrap();
+    assert!(ingested.issues.iter().all(|i| i.severity != Severity::Error));
+    let grants = |year: i32| {
+        let path = out.join(format!("staging/state_order/academic_year={year}/part-0.parquet"));
+        let df = ParquetReader::new(std::fs::File::open(&path).unwrap()).finish().unwrap();
+        let text = |c: &str| df.column(c).unwrap().str().unwrap().iter().map(|v| v.unwrap().to_string()).collect::<Vec<_>>();
+        let (level, field_code, quota) = (text("level"), text("field_code"), text("quota"));
+        let n: Vec<u64> = df.column("grants").unwrap().i64().unwrap().iter().map(|v| v.unwrap() as u64).collect();
+        move |keep: &dyn Fn(&str, &str, &str) -> bool| (0..n.len()).filter(|&i| keep(&level[i], &field_code[i], &quota[i])).map(|i| n[i]).sum::<u64>()
+    };
+    let g2024 = grants(2024);
+    assert_eq!(g2024(&|_, _, _| true), 94_251);
+    assert_eq!(g2024(&|l, _, _| l == "bachelor"), 78_219);
+    assert_eq!(g2024(&|l, _, _| l == "master"), 13_113);
+    assert_eq!(g2024(&|l, _, _| l == "doctoral"), 2_919);
+    for (quota, published) in [("orphan", 412), ("disability", 382), ("large_family", 3_576), ("single_parent", 933),
+        ("disabled_child_family", 437), ("kandas", 1_604), ("targeted_regional", 5_000)] {
+        assert_eq!(g2024(&|_, _, q| q == quota), published, "{quota}");
+    }
+    // Figure 2.2.1: grants for pedagogical specialties (field 01), every year generated.
+    for (year, published) in [(2021, 11_323), (2022, 15_273), (2023, 15_923), (2024, 15_973)] {
+        assert_eq!(grants(year)(&|_, f, _| f == "01"), published, "{year}");
+    }
+    assert_eq!(grants(2023)(&|_, _, q| q == "kandas"), 804);
+}
