@@ -95,39 +95,6 @@ impl CodeList {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalisation_borrows_clean_text_and_folds_the_rest() {
-        assert!(matches!(normalized("бакалавриат"), std::borrow::Cow::Borrowed(_)));
-        assert_eq!(normalized("  Бакалавриат\u{a0} "), "бакалавриат");
-        assert_eq!(normalized("Учёный"), "ученый");
-        assert_eq!(normalized("local  budget"), "local budget");
-        assert_eq!(normalized("x "), "x");
-    }
-
-    #[test]
-    fn code_lists_resolve_variants_and_refuse_unknowns() {
-        let lists = code_lists();
-        assert_eq!(lists.country("Türkiye").map(|c| c.iso3), Some("TUR"));
-        assert_eq!(lists.country("чехия").map(|c| c.world_region), Some("Europe"));
-        assert_eq!(lists.country("KZ").map(|c| c.iso3), Some("KAZ"));
-        assert!(lists.country("Atlantis").is_none());
-        assert_eq!(lists.region("Almaty").map(|r| r.code), Some("KZ-75"));
-        assert_eq!(lists.region("Almaty Reg.").map(|r| r.code), Some("KZ-19"));
-        assert_eq!(lists.region("ЮКО").map(|r| r.code), Some("KZ-61"));
-        assert_eq!(lists.region("KZ-ALA").map(|r| r.code), Some("KZ-75"));
-        assert_eq!(lists.region("Ulytau Region").and_then(|r| r.parent_before_2022), Some("KZ-35"));
-        assert_eq!(lists.list("funding").and_then(|l| l.lookup("Госзаказ")), Some("state_grant"));
-        assert_eq!(lists.list("gender").and_then(|l| l.lookup("ер")), Some("M"));
-        assert_eq!(lists.regions().len(), 20);
-        assert_eq!(lists.field("12"), Some("12"));
-        assert_eq!(lists.field("13"), None);
-    }
-}
-
 /// A country of `countries.csv`.
 #[derive(Debug, Clone)]
 pub struct Country {
@@ -267,5 +234,38 @@ impl CodeLists {
     /// The canonical field-of-education code (`01`..`12`) equal to `code`, if it exists.
     pub fn field(&self, code: &str) -> Option<&'static str> {
         self.fields.iter().copied().find(|f| *f == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_borrows_clean_text_and_folds_the_rest() {
+        assert!(matches!(normalized("бакалавриат"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(normalized("  Бакалавриат\u{a0} "), "бакалавриат");
+        assert_eq!(normalized("Учёный"), "ученый");
+        assert_eq!(normalized("local  budget"), "local budget");
+        assert_eq!(normalized("x "), "x");
+    }
+
+    #[test]
+    fn code_lists_resolve_variants_and_refuse_unknowns() {
+        let lists = code_lists();
+        assert_eq!(lists.country("Türkiye").map(|c| c.iso3), Some("TUR"));
+        assert_eq!(lists.country("чехия").map(|c| c.world_region), Some("Europe"));
+        assert_eq!(lists.country("KZ").map(|c| c.iso3), Some("KAZ"));
+        assert!(lists.country("Atlantis").is_none());
+        assert_eq!(lists.region("Almaty").map(|r| r.code), Some("KZ-75"));
+        assert_eq!(lists.region("Almaty Reg.").map(|r| r.code), Some("KZ-19"));
+        assert_eq!(lists.region("ЮКО").map(|r| r.code), Some("KZ-61"));
+        assert_eq!(lists.region("KZ-ALA").map(|r| r.code), Some("KZ-75"));
+        assert_eq!(lists.region("Ulytau Region").and_then(|r| r.parent_before_2022), Some("KZ-35"));
+        assert_eq!(lists.list("funding").and_then(|l| l.lookup("Госзаказ")), Some("state_grant"));
+        assert_eq!(lists.list("gender").and_then(|l| l.lookup("ер")), Some("M"));
+        assert_eq!(lists.regions().len(), 20);
+        assert_eq!(lists.field("12"), Some("12"));
+        assert_eq!(lists.field("13"), None);
     }
 }

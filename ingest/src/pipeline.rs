@@ -258,7 +258,8 @@ fn check_hei_registry(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
 }
 
 /// The same student twice in one HEI and year: every such row is quarantined. The same
-/// student in two HEIs: loaded, and warned once at its first row. Issues come in row order.
+/// student in two HEIs: loaded, and warned once at its first row. Issues come student by
+/// student, in the order of each student's first row.
 fn check_duplicate_students(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
     type Map<K, V> = foldhash::HashMap<K, V>;
     let mut issues = Vec::new();

@@ -84,7 +84,7 @@ struct Loader {
     header: Header,
     /// For each column of the family spec: the sheet column holding it, if any.
     positions: Vec<Option<u32>>,
-    /// For each column of the family spec: its code list, if it is a `List` column.
+    /// For each column of the family spec: its code list (`List` and yes/no columns).
     lists: Vec<Option<&'static CodeList>>,
     rules: RuleColumns,
     batch: StagingBatch,
@@ -313,6 +313,7 @@ impl<'a> SheetProcessor<'a> {
             .iter()
             .map(|c| match c.kind {
                 ColumnKind::List(name) => code_lists().list(name),
+                ColumnKind::YesNo => code_lists().list("yes_no"),
                 _ => None,
             })
             .collect();

@@ -245,6 +245,22 @@ fn stream_cells<'a, E: std::fmt::Display>(
     Ok(Some(widest))
 }
 
+/// Flags a sheet whose cells stop before its declared last column (`widest` is `None` when
+/// the sheet was not read to its end, and then nothing can be said).
+fn warn_if_columns_unread(processor: &mut SheetProcessor, declared: calamine::Dimensions, widest: Option<u32>) {
+    if let Some(widest) = widest.filter(|w| *w < declared.end.1) {
+        processor.warn(
+            "xlsb_cells_missing",
+            format!(
+                "the sheet declares columns up to {} but cells were found only up to {}; cells written as \
+                 short records are not readable: open and save the file in Excel",
+                crate::validation::column_letters(declared.end.1),
+                crate::validation::column_letters(widest)
+            ),
+        );
+    }
+}
+
 /// Lays a row's streamed cells out by column and hands them to the processor.
 fn push_streamed_row(
     row: u32,
@@ -385,18 +401,8 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
                 let declared = reader.dimensions();
                 check_dimensions(declared, name, limits)?;
                 let widest = stream_cells(|| reader.next_cell(), processor, name)?;
-                if let (true, Some(widest)) = ($check_width, widest) {
-                    if widest < declared.end.1 {
-                        processor.warn(
-                            "xlsb_cells_missing",
-                            format!(
-                                "the sheet declares columns up to {} but cells were found only up to {}; cells written as \
-                                 short records are not readable: open and save the file in Excel",
-                                crate::validation::column_letters(declared.end.1),
-                                crate::validation::column_letters(widest)
-                            ),
-                        );
-                    }
+                if $check_width {
+                    warn_if_columns_unread(processor, declared, widest);
                 }
                 Ok(())
             })?

@@ -270,19 +270,14 @@ fn date(cell: &Cell) -> Parsed<'static> {
     }
 }
 
-fn yes_no_list() -> Option<&'static CodeList> {
-    static LIST: std::sync::OnceLock<Option<&'static CodeList>> = std::sync::OnceLock::new();
-    *LIST.get_or_init(|| code_lists().list("yes_no"))
-}
-
-fn yes_no(cell: &Cell) -> Parsed<'static> {
+fn yes_no(cell: &Cell, list: Option<&CodeList>) -> Parsed<'static> {
     match cell {
         Cell::Bool(b) => Ok(Value::Bool(*b)),
         Cell::Int(1) => Ok(Value::Bool(true)),
         Cell::Int(0) => Ok(Value::Bool(false)),
         Cell::Float(f) if *f == 1.0 || *f == 0.0 => Ok(Value::Bool(*f == 1.0)),
         c if c.is_blank() => Ok(Value::Bool(false)),
-        Cell::Text(t) => match yes_no_list().and_then(|l| l.lookup(t)) {
+        Cell::Text(t) => match list.or_else(|| code_lists().list("yes_no")).and_then(|l| l.lookup(t)) {
             Some(code) => Ok(Value::Bool(code == "yes")),
             None => Err(Rejection::new("invalid_yes_no", "expected yes or no")),
         },
@@ -366,8 +361,8 @@ fn person_id<'a>(cell: &'a Cell, hasher: &PersonIdHasher) -> Parsed<'a> {
 
 /// Parses one cell of a column of the given kind. An empty cell gives `Value::Null` except
 /// where the contract gives empty a meaning (zero in counts, one in `count`, no in yes/no).
-/// `list` is the code list of a `List` column, resolved once per sheet by the caller (looked
-/// up by name when absent).
+/// `list` is the code list of a `List` or `YesNo` column, resolved once per sheet by the
+/// caller (looked up by name when absent).
 pub fn parse_cell<'a>(kind: ColumnKind, cell: &'a Cell, hasher: &PersonIdHasher, list: Option<&CodeList>) -> Parsed<'a> {
     if let Cell::Error(e) = cell {
         return Err(Rejection::new("excel_error", format!("Excel error value {e}")));
@@ -386,7 +381,7 @@ pub fn parse_cell<'a>(kind: ColumnKind, cell: &'a Cell, hasher: &PersonIdHasher,
                 None => Ok(Value::Int(0)),
             }
         }
-        ColumnKind::YesNo => yes_no(cell),
+        ColumnKind::YesNo => yes_no(cell, list),
         _ if cell.is_blank() => Ok(Value::Null),
         ColumnKind::Text => Ok(Value::Text(cell.display())),
         ColumnKind::Code => {

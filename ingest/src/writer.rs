@@ -64,9 +64,8 @@ pub fn write_staging(out: &Path, batches: Vec<StagingBatch>) -> Result<Vec<(Fami
                 let mut distinct: Vec<i32> = years.iter().flatten().collect();
                 distinct.sort_unstable();
                 distinct.dedup();
-                for &year in &distinct {
-                    let part = if distinct.len() == 1 { df.drop(key) } else { df.filter(&years.equal(year)).and_then(|p| p.drop(key)) };
-                    let mut part = part.map_err(parquet_err(&dir))?;
+                for year in distinct {
+                    let mut part = df.filter(&years.equal(year)).and_then(|p| p.drop(key)).map_err(parquet_err(&dir))?;
                     write_parquet(&dir.join(format!("{key}={year}")).join("part-0.parquet"), &mut part)?;
                 }
             }
