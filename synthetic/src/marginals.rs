@@ -11,6 +11,11 @@ use rand_chacha::ChaCha8Rng;
 /// A marginal: (label, count) pairs.
 pub type Marginal = Vec<(&'static str, u64)>;
 
+/// How many records a marginal describes.
+pub fn total(marginal: &[(&str, u64)]) -> u64 {
+    marginal.iter().map(|(_, n)| n).sum()
+}
+
 /// Splits `total` in proportion to `weights`, in whole numbers that add up to `total`
 /// (largest remainders get the leftover units; ties go to the earlier weight).
 pub fn apportion(total: u64, weights: &[f64]) -> Vec<u64> {
@@ -45,7 +50,7 @@ pub fn split(total: u64, shares: &[(&'static str, f64)]) -> Marginal {
 pub fn records(total: u64, marginals: &[Marginal], rng: &mut ChaCha8Rng) -> Result<Vec<Vec<&'static str>>, String> {
     let mut columns = Vec::with_capacity(marginals.len());
     for (i, marginal) in marginals.iter().enumerate() {
-        let sum: u64 = marginal.iter().map(|(_, n)| n).sum();
+        let sum = self::total(marginal);
         if sum != total {
             return Err(format!("marginal {i} adds up to {sum}, not {total}"));
         }

@@ -9,7 +9,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::marginals::{records, split, Marginal};
+use crate::marginals::{records, split, total as marginal_total, Marginal};
 use crate::reference::{count, field, published};
 
 /// One row of the state order file.
@@ -90,7 +90,7 @@ pub fn state_order(year: i32, rng: &mut ChaCha8Rng) -> Result<(Vec<StateOrderRow
         decisions.push(format!("{year}: quotas other than kandas 2023 are synthetic"));
         q
     };
-    let quota_sum: u64 = by_quota.iter().map(|(_, n)| n).sum();
+    let quota_sum = marginal_total(&by_quota);
     by_quota.push(("none", total - quota_sum));
     let mut grouped: std::collections::BTreeMap<(&'static str, &'static str, &'static str), u64> = std::collections::BTreeMap::new();
     for r in records(total, &[by_level, by_field, by_quota], rng)? {
