@@ -2,7 +2,7 @@
 //! prints progress and summaries; it holds no statistics of its own.
 
 mod config;
-mod embedded;
+mod dataset;
 mod summary;
 
 use std::path::PathBuf;
@@ -44,15 +44,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run every stage that exists on the embedded default dataset (synthetic).
+    /// Run every stage that exists on the embedded default dataset: the SYNTHETIC national
+    /// dataset, generated into the cache folder on first use.
     Run {
         #[arg(long, default_value = "out")]
         out: PathBuf,
         #[arg(long)]
         json: bool,
     },
-    /// Write the SYNTHETIC national dataset as the ministry and universities would submit it
-    /// (in progress, issue #3: today the HEI registry, the state order and student mobility).
+    /// Write the SYNTHETIC national dataset as the ministry, the statistics bureau and the
+    /// universities would submit it; its aggregates equal the published figures.
     Generate {
         #[arg(long)]
         out: PathBuf,
@@ -61,6 +62,12 @@ enum Command {
         years: std::ops::RangeInclusive<i32>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Multiply the students and staff (10 = ten times the national size).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Only these universities' submissions (comma-separated HEI codes), e.g. for a sample.
+        #[arg(long, value_delimiter = ',')]
+        only: Option<Vec<String>>,
     },
     /// Print the staging schema of every family (Markdown).
     Schema,
@@ -115,20 +122,25 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Ingest { input, out, json } => ingest(&config, input, out, json),
         Command::Run { out, json } => {
-            let input = embedded::materialise(&config.cache_dir())
-                .context("cannot write the embedded default dataset to the cache folder")?;
+            let input = dataset::national(&config.cache_dir()).context("cannot generate the embedded default dataset")?;
             eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
             ingest(&config, input, out, json)
         }
-        Command::Generate { out, years, seed } => {
-            let summary = hestat_synthetic::generate(&hestat_synthetic::GenerateConfig { out: out.clone(), years, seed })?;
+        Command::Generate { out, years, seed, scale, only } => {
+            let summary = hestat_synthetic::generate(&hestat_synthetic::GenerateConfig { out: out.clone(), years, seed, scale, only })?;
             println!(
-                "wrote {} files to {} (SYNTHETIC data): {} student mobility episodes; {} calibration decisions:",
+                "wrote {} files to {} (SYNTHETIC data): {} students, {} staff, {} student mobility episodes, {} deliberate errors; {} calibration decisions:",
                 summary.files,
                 out.display(),
+                summary.students,
+                summary.staff,
                 summary.mobility_episodes,
+                summary.deliberate_errors.len(),
                 summary.decisions.len()
             );
+            for error in &summary.deliberate_errors {
+                println!("  ! deliberate error: {} {} ({}, {} rows)", error.file, error.sheet, error.rule, error.rows);
+            }
             for decision in &summary.decisions {
                 println!("  - {decision}");
             }

@@ -1,6 +1,7 @@
-//! End-to-end tests of the `hestat` command: the embedded default dataset, the real
-//! statistics-office workbooks of `tests/fixtures/realworld/`, exit codes, `--json`, and the
-//! staging schema document.
+//! End-to-end tests of the `hestat` command: the embedded default dataset (generated on first
+//! use), the committed sample of it, the hand-made submissions of `tests/fixtures/handmade/`,
+//! the real statistics-office workbooks of `tests/fixtures/realworld/`, exit codes, `--json`,
+//! and the staging schema document.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,12 +29,27 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
     reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
 }
 
+/// Copies a folder tree (files only).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
 #[test]
-fn run_ingests_the_embedded_synthetic_sample() {
+fn handmade_submissions_are_ingested_with_every_row_accounted_for() {
     let tmp = tempfile::tempdir().unwrap();
-    let (code, stdout, stderr) = hestat(&["run", "--out", "out", "--json"], tmp.path());
-    assert_eq!(code, 1, "two rows of the sample are quarantined on purpose\n{stderr}");
-    assert!(stderr.contains("SYNTHETIC"), "{stderr}");
+    copy_tree(&repo().join("tests/fixtures/handmade"), &tmp.path().join("in"));
+    std::fs::remove_file(tmp.path().join("in/README.md")).unwrap();
+    let (code, stdout, stderr) = hestat(&["ingest", "--input", "in", "--out", "out", "--json"], tmp.path());
+    assert_eq!(code, 1, "two rows are quarantined on purpose\n{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["files_read"], 5);
     assert_eq!(json["files_rejected"], 0);
@@ -64,7 +80,7 @@ fn run_ingests_the_embedded_synthetic_sample() {
     assert!(tmp.path().join("out/staging/hei/part-0.parquet").is_file());
 
     // The table form: one line per sheet and a TOTAL line.
-    let (code, table, _) = hestat(&["run", "--out", "out"], tmp.path());
+    let (code, table, _) = hestat(&["ingest", "--input", "in", "--out", "out"], tmp.path());
     assert_eq!(code, 1);
     let total = table.lines().find(|l| l.starts_with("TOTAL")).unwrap();
     let numbers: Vec<&str> = total.split_whitespace().skip(1).collect();
@@ -126,13 +142,65 @@ fn the_staging_schema_document_matches_the_code() {
 }
 
 #[test]
-fn generate_writes_the_synthetic_submissions_and_refuses_years_without_published_figures() {
+fn the_committed_sample_is_what_generate_writes_and_ingests_as_documented() {
     let tmp = tempfile::tempdir().unwrap();
-    let (code, stdout, stderr) = hestat(&["generate", "--out", "gen", "--years", "2024", "--seed", "3"], tmp.path());
+    let args = ["generate", "--out", "gen", "--years", "2024", "--scale", "0.02", "--only", "HEI001,HEI002,HEI003,HEI004,HEI030"];
+    let (code, stdout, stderr) = hestat(&args, tmp.path());
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("wrote 101 files to gen (SYNTHETIC data): 5623 student mobility episodes"), "{stdout}");
-    assert!(tmp.path().join("gen/ministry/hei_registry.xlsx").is_file());
+    assert!(
+        stdout.starts_with("wrote 12 files to gen (SYNTHETIC data): 964 students, 44 staff, 81 student mobility episodes, 4 deliberate errors"),
+        "{stdout}"
+    );
+    // Byte for byte the committed sample (so it is current and generation is deterministic).
+    let committed = repo().join("data/sample");
+    let mut compared = 0;
+    let mut stack = vec![committed.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(&committed).unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(tmp.path().join("gen").join(rel)).unwrap(), "{}", rel.display());
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 12);
+    let (code, stdout, _) = hestat(&["ingest", "--input", "gen", "--out", "out", "--json"], tmp.path());
+    assert_eq!(code, 1, "the planted errors are refused");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((json["files_read"].as_u64(), json["files_rejected"].as_u64()), (Some(12), Some(1)));
+    assert_eq!(json["staged_rows"]["students"], 964);
+    assert_eq!(json["staged_rows"]["staff"], 44);
+    assert_eq!(json["staged_rows"]["hei"], 122);
+    assert_eq!(json["issues"]["error"], 5);
+
     let (code, _, stderr) = hestat(&["generate", "--out", "gen", "--years", "2019-2024"], tmp.path());
     assert_eq!(code, 2);
     assert!(stderr.contains("years must lie within 2021-2024"), "{stderr}");
+    let (code, _, stderr) = hestat(&["generate", "--out", "gen", "--scale", "0"], tmp.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("scale 0 is outside"), "{stderr}");
+}
+
+#[test]
+fn run_generates_the_national_dataset_on_first_use_and_ingests_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = hestat(&["run", "--out", "out", "--json"], tmp.path());
+    assert_eq!(code, 1, "the planted errors are refused\n{stderr}");
+    assert!(stderr.contains("generating the SYNTHETIC national dataset"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((json["files_read"].as_u64(), json["files_rejected"].as_u64()), (Some(611), Some(1)));
+    // 581,470 + 590,215 + 607,384 + 625,990 students (2021-2024; 2024 is the report's).
+    assert_eq!(json["staged_rows"]["students"], 2_405_059);
+    assert_eq!(json["staged_rows"]["hei"], 122);
+    // Population: 20 regions x 9 ages x 2 genders for 2022-2024, 17 regions in 2021.
+    assert_eq!(json["staged_rows"]["population"], 3 * 20 * 18 + 17 * 18);
+    assert_eq!(json["staged_rows"]["tvet_students"], 3 * 20 + 17);
+    assert_eq!(json["issues"]["error"], 5, "exactly the planted errors");
+    let cache = tmp.path().join(".hestat-cache").join(format!("national-v{}-seed1", env!("CARGO_PKG_VERSION")));
+    assert!(cache.join(".complete").is_file() && cache.join("README.md").is_file());
+    assert!(tmp.path().join("out/staging/students/academic_year=2024/part-0.parquet").is_file());
 }

@@ -15,9 +15,12 @@
 pub mod generate;
 pub mod marginals;
 pub mod mobility;
+pub mod population;
 pub mod reference;
 pub mod registry;
+pub mod staff;
 pub mod state_order;
+pub mod students;
 pub mod submission;
 
 pub use generate::{generate, GenerateConfig, GenerateError, GenerateSummary};

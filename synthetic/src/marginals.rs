@@ -1,9 +1,14 @@
-//! Records whose one-way marginals are exact.
+//! Records whose marginals are exact.
 //!
-//! Each attribute's published distribution (a marginal) is expanded into one label per
-//! record, the expansions are shuffled with the seeded generator and zipped: every marginal
-//! then holds exactly, whatever the others are. Where no figure is published, a plausible
-//! split is made by largest-remainder apportionment, which also sums exactly.
+//! One-way: each attribute's published distribution (a marginal) is expanded into one label
+//! per record, the expansions are shuffled with the seeded generator and zipped: every
+//! marginal then holds exactly, whatever the others are. Where no figure is published, a
+//! plausible split is made by largest-remainder apportionment, which also sums exactly.
+//!
+//! Two-way: where two marginals must hold on a joint table (institution × field of education,
+//! level × field), [`fit_table`] runs iterative proportional fitting from a seed table of
+//! plausible weights, then rounds to whole numbers with a controlled rounding (a maximum flow
+//! over the cells' fractional parts) that keeps every row and column total exact.
 
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -46,6 +51,131 @@ pub fn split(total: u64, shares: &[(&'static str, f64)]) -> Marginal {
     shares.iter().map(|(label, _)| *label).zip(parts).collect()
 }
 
+/// The labels of a marginal, one per record, in a seeded random order.
+pub fn shuffled(marginal: &[(&'static str, u64)], rng: &mut ChaCha8Rng) -> Vec<&'static str> {
+    let mut column: Vec<&'static str> =
+        marginal.iter().flat_map(|(label, n)| std::iter::repeat_n(*label, *n as usize)).collect();
+    column.shuffle(rng);
+    column
+}
+
+/// A whole-number table with the given row and column totals, as close as IPF can make it
+/// to the proportions of `seed` (cells with seed 0 stay 0). Fails when the totals differ or
+/// a row or column with a positive total has no positive seed cell.
+pub fn fit_table(rows: &[u64], cols: &[u64], seed: &[Vec<f64>]) -> Result<Vec<Vec<u64>>, String> {
+    let (total_rows, total_cols): (u64, u64) = (rows.iter().sum(), cols.iter().sum());
+    if total_rows != total_cols {
+        return Err(format!("row totals add up to {total_rows}, column totals to {total_cols}"));
+    }
+    let mut x: Vec<Vec<f64>> = seed.iter().map(|r| r.iter().map(|v| v.max(0.0)).collect()).collect();
+    for _ in 0..500 {
+        for (i, row) in x.iter_mut().enumerate() {
+            let sum: f64 = row.iter().sum();
+            if sum > 0.0 {
+                row.iter_mut().for_each(|v| *v *= rows[i] as f64 / sum);
+            } else if rows[i] > 0 {
+                return Err(format!("row {i} needs {} but has no seed", rows[i]));
+            }
+        }
+        let mut worst = 0.0f64;
+        for (j, &target) in cols.iter().enumerate() {
+            let sum: f64 = x.iter().map(|r| r[j]).sum();
+            if sum > 0.0 {
+                x.iter_mut().for_each(|r| r[j] *= target as f64 / sum);
+            } else if target > 0 {
+                return Err(format!("column {j} needs {target} but has no seed"));
+            }
+        }
+        for (i, row) in x.iter().enumerate() {
+            worst = worst.max((row.iter().sum::<f64>() - rows[i] as f64).abs());
+        }
+        if worst < 1e-7 {
+            break;
+        }
+    }
+    controlled_rounding(&x, rows, cols)
+}
+
+/// Rounds a fitted table down, then hands the missing units to cells by a maximum flow
+/// (rows → cells → columns, one unit per cell, largest fractional parts tried first), so
+/// every row and column total is exact and no cell moves by more than one.
+fn controlled_rounding(x: &[Vec<f64>], rows: &[u64], cols: &[u64]) -> Result<Vec<Vec<u64>>, String> {
+    let mut table: Vec<Vec<u64>> = x.iter().map(|r| r.iter().map(|v| v.floor() as u64).collect()).collect();
+    let mut row_need: Vec<u64> = rows.iter().zip(&table).map(|(t, r)| t.saturating_sub(r.iter().sum())).collect();
+    let mut col_need: Vec<u64> =
+        cols.iter().enumerate().map(|(j, t)| t.saturating_sub(table.iter().map(|r| r[j]).sum())).collect();
+    // Cells that may take a unit, best first.
+    let candidates: Vec<Vec<usize>> = x
+        .iter()
+        .map(|r| {
+            let mut js: Vec<usize> = (0..r.len()).filter(|&j| r[j] > 0.0).collect();
+            js.sort_by(|&a, &b| (r[b] - r[b].floor()).total_cmp(&(r[a] - r[a].floor())).then(a.cmp(&b)));
+            js
+        })
+        .collect();
+    // used[i][j]: the unit of cell (i, j) was taken (capacity 1).
+    let mut used: Vec<Vec<bool>> = x.iter().map(|r| vec![false; r.len()]).collect();
+    loop {
+        let Some(start) = (0..rows.len()).find(|&i| row_need[i] > 0) else { break };
+        // Breadth-first search for an augmenting path row → col (unused cell) → row (used
+        // cell, undone) → … → a column that still needs units.
+        let mut came_from_col: Vec<Option<(usize, usize)>> = vec![None; cols.len()]; // col ← (row)
+        let mut came_from_row: Vec<Option<usize>> = vec![None; rows.len()]; // row ← col
+        let mut seen_row = vec![false; rows.len()];
+        seen_row[start] = true;
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut end = None;
+        'search: while let Some(i) = queue.pop_front() {
+            for &j in &candidates[i] {
+                if used[i][j] || came_from_col[j].is_some() {
+                    continue;
+                }
+                came_from_col[j] = Some((i, j));
+                if col_need[j] > 0 {
+                    end = Some(j);
+                    break 'search;
+                }
+                for (k, row) in used.iter().enumerate() {
+                    if row[j] && !seen_row[k] {
+                        seen_row[k] = true;
+                        came_from_row[k] = Some(j);
+                        queue.push_back(k);
+                    }
+                }
+            }
+        }
+        let Some(mut j) = end else {
+            return Err(format!("no whole-number table fits (row {start} cannot be completed)"));
+        };
+        col_need[j] -= 1;
+        loop {
+            let Some((i, _)) = came_from_col[j] else { break };
+            used[i][j] = true;
+            match came_from_row[i] {
+                Some(prev) if i != start => {
+                    used[i][prev] = false;
+                    j = prev;
+                }
+                _ => {
+                    row_need[i] -= 1;
+                    break;
+                }
+            }
+        }
+    }
+    for (i, row) in used.iter().enumerate() {
+        for (j, &u) in row.iter().enumerate() {
+            table[i][j] += u64::from(u);
+        }
+    }
+    let rows_ok = table.iter().zip(rows).all(|(r, t)| r.iter().sum::<u64>() == *t);
+    let cols_ok = cols.iter().enumerate().all(|(j, t)| table.iter().map(|r| r[j]).sum::<u64>() == *t);
+    if !(rows_ok && cols_ok) {
+        return Err("the fitted table does not converge to its totals".to_string());
+    }
+    Ok(table)
+}
+
 /// `total` records, one label per marginal each; every marginal must add up to `total`.
 pub fn records(total: u64, marginals: &[Marginal], rng: &mut ChaCha8Rng) -> Result<Vec<Vec<&'static str>>, String> {
     let mut columns = Vec::with_capacity(marginals.len());
@@ -54,10 +184,7 @@ pub fn records(total: u64, marginals: &[Marginal], rng: &mut ChaCha8Rng) -> Resu
         if sum != total {
             return Err(format!("marginal {i} adds up to {sum}, not {total}"));
         }
-        let mut column: Vec<&'static str> =
-            marginal.iter().flat_map(|(label, n)| std::iter::repeat_n(*label, *n as usize)).collect();
-        column.shuffle(rng);
-        columns.push(column);
+        columns.push(shuffled(marginal, rng));
     }
     Ok((0..total as usize).map(|r| columns.iter().map(|c| c[r]).collect()).collect())
 }
@@ -85,5 +212,32 @@ mod tests {
         assert_eq!((count(0, "KGZ"), count(0, "RUS"), count(0, "TUR")), (5, 3, 2));
         assert_eq!((count(1, "online"), count(1, "offline")), (4, 6));
         assert!(records(11, &[vec![("a", 10)]], &mut rng).is_err());
+    }
+
+    #[test]
+    fn fitted_tables_keep_both_margins_and_the_seed_pattern() {
+        // A seed that favours the diagonal; totals that force units off it.
+        let seed = vec![vec![5.0, 1.0, 0.0], vec![1.0, 5.0, 1.0], vec![0.5, 1.0, 5.0]];
+        let (rows, cols) = ([7, 10, 4], [9, 5, 7]);
+        let t = fit_table(&rows, &cols, &seed).unwrap();
+        for (i, r) in t.iter().enumerate() {
+            assert_eq!(r.iter().sum::<u64>(), rows[i]);
+        }
+        for j in 0..3 {
+            assert_eq!(t.iter().map(|r| r[j]).sum::<u64>(), cols[j]);
+        }
+        assert_eq!(t[0][2], 0, "a zero seed cell stays empty");
+        assert!(t[1][1] >= t[1][0] && t[1][1] >= t[1][2], "{t:?}");
+        assert!(fit_table(&[3], &[2], &[vec![1.0]]).is_err());
+        assert!(fit_table(&[2, 1], &[2, 1], &[vec![1.0, 0.0], vec![1.0, 0.0]]).is_err(), "column 1 has no seed");
+    }
+
+    #[test]
+    fn controlled_rounding_moves_units_along_paths() {
+        // Fractions 0.5 everywhere: every row and column needs one unit more than its floors.
+        let x = vec![vec![0.5, 0.5], vec![0.5, 0.5]];
+        let t = controlled_rounding(&x, &[1, 1], &[1, 1]).unwrap();
+        assert_eq!(t.iter().flatten().sum::<u64>(), 2);
+        assert_eq!((t[0][0] + t[0][1], t[0][0] + t[1][0]), (1, 1));
     }
 }

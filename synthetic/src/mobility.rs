@@ -322,12 +322,12 @@ pub struct MobilityRow {
 }
 
 /// The student mobility rows of one year and direction, spread over the participating
-/// civilian institutions (weights falling as 1/rank, institutions in a seeded order).
-pub fn mobility_rows(targets: &MobilityTargets, heis: &'static [crate::registry::Hei], rng: &mut ChaCha8Rng) -> Result<Vec<MobilityRow>, String> {
-    let mut civilian: Vec<&'static str> = heis.iter().filter(|h| h.is_civilian()).map(|h| h.code.as_str()).collect();
-    civilian.shuffle(rng);
-    civilian.truncate(participating_heis(targets.year, targets.direction).min(civilian.len()));
-    let weights: Vec<(&'static str, f64)> = civilian.iter().enumerate().map(|(i, h)| (*h, 1.0 / (i as f64 + 1.0))).collect();
+/// institutions (of those that enrol students) (weights falling as 1/rank, institutions in a seeded order).
+pub fn mobility_rows(targets: &MobilityTargets, heis: &[&'static crate::registry::Hei], rng: &mut ChaCha8Rng) -> Result<Vec<MobilityRow>, String> {
+    let mut participating: Vec<&'static str> = heis.iter().map(|h| h.code.as_str()).collect();
+    participating.shuffle(rng);
+    participating.truncate(participating_heis(targets.year, targets.direction).min(participating.len()));
+    let weights: Vec<(&'static str, f64)> = participating.iter().enumerate().map(|(i, h)| (*h, 1.0 / (i as f64 + 1.0))).collect();
     let by_hei = split(targets.total, &weights);
     let columns = [
         targets.by_country.clone(),

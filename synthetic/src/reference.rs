@@ -17,6 +17,9 @@ reference_files!(
     "table_6_1_1", "table_6_1_3", "table_6_1_4", "table_6_1_5", "table_6_1_6", "table_6_1_9", "table_6_1_10",
     "table_6_1_11", "table_6_1_12", "table_6_1_13", "table_6_1_14", "text_6_1_inbound_2024", "text_6_1_outbound_2024",
     "text_6_1_inbound_by_field_2024", "text_6_1_outbound_by_field_2024", "text_2_2_pedagogical_grants", "text_3_2_grants_2024",
+    "text_3_2_students_admissions", "text_3_2_students_by_region", "text_8_2_sen_students", "text_8_2_inclusive_conditions",
+    "table_8_2_1", "table_8_2_3", "text_8_2_vulnerable_by_field", "figure_6_1_3", "figure_6_1_8", "table_6_1_15", "table_6_1_16",
+    "text_6_1_foreign_students", "text_6_1_foreign_students_by_field", "text_3_3_faculty", "table_3_4_1",
 );
 
 /// The rows of a published table by its file stem (`table_6_1_13`); empty when unknown.

@@ -26,6 +26,8 @@ pub struct Table {
     pub rows: Vec<Vec<Val>>,
     /// The column whose sum a totals row shows, if any.
     pub total_of: Option<&'static str>,
+    /// The sheet's name (default: the family's name).
+    pub sheet: Option<String>,
 }
 
 /// A submission style.
@@ -96,6 +98,15 @@ fn total_value(table: &Table) -> Option<(usize, f64)> {
 
 /// Writes the tables as sheets of one xlsx workbook, after a cover sheet.
 pub fn write_workbook(path: &Path, tables: &[Table], style: Style) -> Result<(), rust_xlsxwriter::XlsxError> {
+    workbook(tables, style)?.save(path)
+}
+
+/// The bytes of the workbook [`write_workbook`] writes.
+pub fn workbook_bytes(tables: &[Table], style: Style) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    workbook(tables, style)?.save_to_buffer()
+}
+
+fn workbook(tables: &[Table], style: Style) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let fixed = ExcelDateTime::from_ymd(2024, 10, 1)?;
     wb.set_properties(&DocProperties::new().set_title("hestat synthetic submission").set_comment(SYNTHETIC_NOTE).set_creation_datetime(&fixed));
@@ -104,8 +115,9 @@ pub fn write_workbook(path: &Path, tables: &[Table], style: Style) -> Result<(),
     cover.write_string(0, 0, SYNTHETIC_NOTE)?;
     let language = style.language();
     for table in tables {
-        let ws = wb.add_worksheet();
-        ws.set_name(table.family.name())?;
+        // Rows are written in order, so they can go straight to disk.
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        ws.set_name(table.sheet.as_deref().unwrap_or(table.family.name()))?;
         let mut r = 0u32;
         if style == Style::RussianWithTitle {
             ws.merge_range(0, 0, 0, (table.keys.len() - 1) as u16, title(table.family), &Format::new().set_bold())?;
@@ -139,15 +151,47 @@ pub fn write_workbook(path: &Path, tables: &[Table], style: Style) -> Result<(),
             ws.write_string(r + 2, 0, "* синтетикалық деректер / synthetic data")?;
         }
     }
-    wb.save(path)
+    Ok(wb)
 }
 
-/// Numbers as a person types them in a text cell: thousands separated by a space.
+/// A code as the university's clerk types it: the canonical code (English), or the Russian
+/// or Kazakh word the input contract accepts (gender, level, funding, yes/no).
+pub fn word(list: &str, code: &'static str, language: usize) -> &'static str {
+    const WORDS: &[(&str, &str, &str, &str)] = &[
+        ("gender", "M", "м", "ер"),
+        ("gender", "F", "ж", "әйел"),
+        ("level", "bachelor", "бакалавриат", "бакалавриат"),
+        ("level", "master", "магистратура", "магистратура"),
+        ("level", "doctoral", "докторантура", "докторантура"),
+        ("level", "internship", "интернатура", "интернатура"),
+        ("level", "residency", "резидентура", "резидентура"),
+        ("level", "preparatory", "подготовительное отделение", "дайындық бөлімі"),
+        ("funding", "state_grant", "госзаказ", "мемлекеттік тапсырыс"),
+        ("funding", "local_budget", "местный бюджет", "жергілікті бюджет"),
+        ("funding", "paid", "платное", "ақылы"),
+        ("funding", "other", "другое", "басқа"),
+        ("yes_no", "yes", "да", "иә"),
+        ("yes_no", "no", "нет", "жоқ"),
+    ];
+    if language == 0 {
+        return code;
+    }
+    WORDS
+        .iter()
+        .find(|(l, c, _, _)| *l == list && *c == code)
+        .map_or(code, |(_, _, ru, kk)| if language == 1 { ru } else { kk })
+}
+
+/// Numbers as a person types them in a text cell: thousands separated by a space, a
+/// decimal comma.
 fn format_number(n: f64) -> String {
-    let digits = format!("{}", n.round() as i64);
+    if n.fract() != 0.0 {
+        return format!("{n}").replace('.', ",");
+    }
+    let digits = format!("{}", n as i64);
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && ch != '-' && (digits.len() - i) % 3 == 0 {
             out.push(' ');
         }
         out.push(ch);
