@@ -129,12 +129,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Generate { out, years, seed, scale, only } => {
             let summary = hestat_synthetic::generate(&hestat_synthetic::GenerateConfig { out: out.clone(), years, seed, scale, only })?;
             println!(
-                "wrote {} files to {} (SYNTHETIC data): {} students, {} staff, {} student mobility episodes, {} deliberate errors; {} calibration decisions:",
+                "wrote {} files to {} (SYNTHETIC data): {} students, {} staff, {} student mobility episodes, {} staff exchanges, {} deliberate errors; {} calibration decisions:",
                 summary.files,
                 out.display(),
                 summary.students,
                 summary.staff,
                 summary.mobility_episodes,
+                summary.staff_exchanges,
                 summary.deliberate_errors.len(),
                 summary.decisions.len()
             );

@@ -148,7 +148,7 @@ fn the_committed_sample_is_what_generate_writes_and_ingests_as_documented() {
     let (code, stdout, stderr) = hestat(&args, tmp.path());
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.starts_with("wrote 12 files to gen (SYNTHETIC data): 964 students, 44 staff, 81 student mobility episodes, 4 deliberate errors"),
+        stdout.starts_with("wrote 12 files to gen (SYNTHETIC data): 964 students, 44 staff, 81 student mobility episodes, 46 staff exchanges, 4 deliberate errors"),
         "{stdout}"
     );
     // Byte for byte the committed sample (so it is current and generation is deterministic).
@@ -192,7 +192,7 @@ fn run_generates_the_national_dataset_on_first_use_and_ingests_it() {
     assert_eq!(code, 1, "the planted errors are refused\n{stderr}");
     assert!(stderr.contains("generating the SYNTHETIC national dataset"), "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!((json["files_read"].as_u64(), json["files_rejected"].as_u64()), (Some(611), Some(1)));
+    assert_eq!((json["files_read"].as_u64(), json["files_rejected"].as_u64()), (Some(615), Some(1)));
     // 581,470 + 590,215 + 607,384 + 625,990 students (2021-2024; 2024 is the report's).
     assert_eq!(json["staged_rows"]["students"], 2_405_059);
     assert_eq!(json["staged_rows"]["hei"], 122);

@@ -25,6 +25,7 @@ use crate::mobility::{mobility_rows, mobility_targets, MobilityRow};
 use crate::population::region_files;
 use crate::registry::{registry, Hei};
 use crate::staff::{staff, StaffMember};
+use crate::staff_mobility::staff_mobility_rows;
 use crate::state_order::{state_order, StateOrderRow};
 use crate::students::{enrolling, roster, Student};
 use crate::submission::{word, workbook_bytes, write_csv_1251, write_workbook, Style, Table, Val, SYNTHETIC_NOTE};
@@ -70,6 +71,8 @@ pub struct GenerateSummary {
     pub files: usize,
     /// Student mobility episodes written (the sum of `count`).
     pub mobility_episodes: u64,
+    /// Staff exchanges written (outgoing faculty mobility).
+    pub staff_exchanges: u64,
     pub students: u64,
     pub staff: u64,
     pub deliberate_errors: Vec<DeliberateError>,
@@ -165,7 +168,7 @@ fn mobility_row(r: &MobilityRow, style: Style) -> Vec<Val> {
         if style == Style::PlainEnglish { Val::Num(f64::from(r.year)) } else { Val::Text(r.year.to_string()) },
         text(r.hei),
         text(direction_label(r.direction, language)),
-        text("student"),
+        text(r.participant),
         Val::Text(country_name(r.country, language)),
         text(r.level),
         if language == 0 { text(r.field) } else { Val::Num(r.field.parse().unwrap_or(0.0)) },
@@ -316,6 +319,7 @@ struct Written {
     students_not_preparatory: u64,
     staff: u64,
     mobility_episodes: u64,
+    staff_exchanges: u64,
 }
 
 /// Rows planted in one submission (deliberate errors).
@@ -350,7 +354,8 @@ fn write_submission(config: &GenerateConfig, sub: &Submission, planted: Planted)
         }
     }
     written.staff = staff.len() as u64;
-    written.mobility_episodes = sub.mobility.iter().map(|r| r.count).sum();
+    written.mobility_episodes = sub.mobility.iter().filter(|r| r.participant == "student").map(|r| r.count).sum();
+    written.staff_exchanges = sub.mobility.iter().filter(|r| r.participant == "staff").map(|r| r.count).sum();
     let mut mobility: Vec<Vec<Val>> = sub.mobility.iter().map(|r| mobility_row(r, style)).collect();
     mobility.extend(planted.mobility);
     let mut tables = Vec::new();
@@ -413,7 +418,7 @@ fn plant_errors(heis: &[&'static Hei], year: i32, years: &RangeInclusive<i32>) -
     let h = heis[2];
     let style = Style::of(index(h));
     let mut row = mobility_row(
-        &MobilityRow { hei: h.code.as_str(), year, direction: "outgoing", country: "", level: "bachelor", field: "04", funding: "own_funds", mode: "offline", mobility_type: "credit", count: 1 },
+        &MobilityRow { hei: h.code.as_str(), year, direction: "outgoing", participant: "student", country: "", level: "bachelor", field: "04", funding: "own_funds", mode: "offline", mobility_type: "credit", count: 1 },
         style,
     );
     row[4] = text("Atlantis");
@@ -438,6 +443,9 @@ fn write_corrupt_file(out: &Path, hei: &Hei, year: i32) -> Result<DeliberateErro
     Ok(DeliberateError { file: format!("universities/{}/{name}", hei.code), sheet: String::new(), rule: "corrupt_file", rows: 0 })
 }
 
+/// One academic year's roster and staff.
+type YearData = (i32, crate::students::Roster, Vec<StaffMember>);
+
 /// Writes the dataset.
 pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateError> {
     if !(config.scale > 0.0 && config.scale <= 100.0) {
@@ -454,6 +462,8 @@ pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateErro
             let mut rng = rng_for(config.seed, &format!("mobility/{year}/{direction}"));
             mobility.extend(mobility_rows(&targets, &enrolling_heis, &mut rng).map_err(GenerateError::Calibration)?);
         }
+        let mut rng = rng_for(config.seed, &format!("staff_mobility/{year}"));
+        mobility.extend(staff_mobility_rows(year, &enrolling_heis, &mut rng, &mut summary.decisions).map_err(GenerateError::Calibration)?);
     }
     let mut grants = Vec::new();
     for year in config.years.clone() {
@@ -474,7 +484,7 @@ pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateErro
     // Rosters and staff of every year (built in parallel), then every university's
     // submission of every year (written in parallel).
     let years: Vec<i32> = config.years.clone().collect();
-    let built: Vec<Result<(i32, crate::students::Roster, Vec<StaffMember>), GenerateError>> = years
+    let built: Vec<Result<YearData, GenerateError>> = years
         .par_iter()
         .map(|&year| {
             let roster = roster(year, &mut rng_for(config.seed, &format!("students/{year}"))).map_err(GenerateError::Calibration)?;
@@ -490,7 +500,7 @@ pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateErro
         summary.decisions.extend(roster.decisions.iter().cloned());
         rosters.push((year, roster, members));
     }
-    let wanted = |h: &Hei| config.only.as_ref().is_none_or(|only| only.iter().any(|c| *c == h.code));
+    let wanted = |h: &Hei| config.only.as_ref().is_none_or(|only| only.contains(&h.code));
     let mut work: Vec<(Submission, Planted)> = Vec::new();
     for (year, roster, members) in &rosters {
         let mut planted: BTreeMap<usize, Planted> = BTreeMap::new();
@@ -532,6 +542,7 @@ pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateErro
         summary.students += w.students;
         summary.staff += w.staff;
         summary.mobility_episodes += w.mobility_episodes;
+        summary.staff_exchanges += w.staff_exchanges;
         *by_region.entry(year).or_default().entry(region).or_default() += w.students_not_preparatory;
     }
     if let Some(hei) = enrolling_heis.get(3).filter(|h| wanted(h)) {

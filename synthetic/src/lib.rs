@@ -6,11 +6,12 @@
 //! It reads only the published reference tables (`data/reference/`) and the code lists of
 //! `hestat-ingest`; it knows nothing of indicators or charts.
 //!
-//! Status (issue #3, in progress): the HEI registry ([`registry`]), the ministry's state
-//! order ([`state_order`]) and student academic mobility ([`mobility`]), calibrated on
-//! one-way marginals and written as submissions in four styles ([`submission`]). Student
-//! rosters, staff, population and TVET files, two-way constraints, deliberate errors and
-//! `--scale` come next.
+//! Parts: the HEI registry ([`registry`]); student rosters ([`students`]), staff
+//! ([`staff`]), population and TVET students ([`population`]), the state order
+//! ([`state_order`]), student and staff mobility ([`mobility`], [`staff_mobility`]), each
+//! calibrated to the published figures with exact marginals and fitted tables
+//! ([`marginals`]); the submission writers ([`submission`]) and the whole run with its
+//! planted errors ([`generate`]). Method, decisions and what is exact: `docs/synthetic.md`.
 
 pub mod generate;
 pub mod marginals;
@@ -19,6 +20,7 @@ pub mod population;
 pub mod reference;
 pub mod registry;
 pub mod staff;
+pub mod staff_mobility;
 pub mod state_order;
 pub mod students;
 pub mod submission;

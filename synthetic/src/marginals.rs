@@ -115,8 +115,7 @@ fn controlled_rounding(x: &[Vec<f64>], rows: &[u64], cols: &[u64]) -> Result<Vec
         .collect();
     // used[i][j]: the unit of cell (i, j) was taken (capacity 1).
     let mut used: Vec<Vec<bool>> = x.iter().map(|r| vec![false; r.len()]).collect();
-    loop {
-        let Some(start) = (0..rows.len()).find(|&i| row_need[i] > 0) else { break };
+    while let Some(start) = (0..rows.len()).find(|&i| row_need[i] > 0) {
         // Breadth-first search for an augmenting path row → col (unused cell) → row (used
         // cell, undone) → … → a column that still needs units.
         let mut came_from_col: Vec<Option<(usize, usize)>> = vec![None; cols.len()]; // col ← (row)
@@ -148,8 +147,7 @@ fn controlled_rounding(x: &[Vec<f64>], rows: &[u64], cols: &[u64]) -> Result<Vec
             return Err(format!("no whole-number table fits (row {start} cannot be completed)"));
         };
         col_need[j] -= 1;
-        loop {
-            let Some((i, _)) = came_from_col[j] else { break };
+        while let Some((i, _)) = came_from_col[j] {
             used[i][j] = true;
             match came_from_row[i] {
                 Some(prev) if i != start => {

@@ -312,6 +312,8 @@ pub struct MobilityRow {
     pub hei: &'static str,
     pub year: i32,
     pub direction: &'static str,
+    /// `student` or `staff`.
+    pub participant: &'static str,
     pub country: &'static str,
     pub level: &'static str,
     pub field: &'static str,
@@ -349,6 +351,7 @@ pub fn mobility_rows(targets: &MobilityTargets, heis: &[&'static crate::registry
             hei,
             year: targets.year,
             direction: targets.direction,
+            participant: "student",
             country,
             level,
             field,

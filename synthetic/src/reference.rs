@@ -19,7 +19,8 @@ reference_files!(
     "text_6_1_inbound_by_field_2024", "text_6_1_outbound_by_field_2024", "text_2_2_pedagogical_grants", "text_3_2_grants_2024",
     "text_3_2_students_admissions", "text_3_2_students_by_region", "text_8_2_sen_students", "text_8_2_inclusive_conditions",
     "table_8_2_1", "table_8_2_3", "text_8_2_vulnerable_by_field", "figure_6_1_3", "figure_6_1_8", "table_6_1_15", "table_6_1_16",
-    "text_6_1_foreign_students", "text_6_1_foreign_students_by_field", "text_3_3_faculty", "table_3_4_1",
+    "text_6_1_foreign_students", "text_6_1_foreign_students_by_field", "text_3_3_faculty", "table_3_4_1", "table_6_1_17",
+    "table_6_1_18", "table_6_1_19", "table_6_1_22", "table_6_1_23",
 );
 
 /// The rows of a published table by its file stem (`table_6_1_13`); empty when unknown.

@@ -42,8 +42,11 @@ fn share(indicator: &str, category: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Codes with their published shares (percent).
+pub type Shares = Vec<(&'static str, f64)>;
+
 /// Degrees and titles with their published shares (percent).
-pub fn published_shares() -> (Vec<(&'static str, f64)>, Vec<(&'static str, f64)>) {
+pub fn published_shares() -> (Shares, Shares) {
     let d = |c: &str| share("academic_teaching_staff_share_by_degree", c);
     let t = |c: &str| share("academic_teaching_staff_share_by_title", c);
     let degrees = vec![

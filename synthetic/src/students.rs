@@ -137,7 +137,8 @@ fn stable_factor(code: &str) -> f64 {
     0.5 + (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
-fn size_weight(hei: &Hei) -> f64 {
+/// How large an institution is, relative to the others (legal form and a stable factor).
+pub(crate) fn size_weight(hei: &Hei) -> f64 {
     let form = match hei.legal_form.as_str() {
         "national" => 3.2,
         "aeo" => 1.2,
@@ -425,7 +426,7 @@ fn foreign_countries(year: i32, total: u64, decisions: &mut Vec<String>) -> Marg
         marginal.extend(split(*rest, &weights));
     }
     let placed = marginal_total(&marginal);
-    let rest = total.checked_sub(placed).unwrap_or(0);
+    let rest = total.saturating_sub(placed);
     let mut others: Vec<(&'static str, f64)> = vec![("MNG", 6.0), ("BGD", 1.5), ("NPL", 1.2), ("IDN", 0.6), ("JPN", 0.3), ("MYS", 0.4), ("VNM", 0.3)];
     for region in ["Africa", "America"] {
         if !regional.iter().any(|(r, _)| *r == region) {
@@ -557,19 +558,21 @@ fn assign(
     Ok(())
 }
 
+/// A group of students to place: how many per institution, and its published (or chosen)
+/// distributions by field, level and year of study within level.
+struct Group<'a> {
+    what: &'static str,
+    per_hei: &'a [u64],
+    by_field: &'a Marginal,
+    by_level: &'a Marginal,
+    by_year: &'a [(&'static str, Marginal)],
+}
+
 /// Places a group: level × field and institution × field fitted, then one record per
 /// student with its institution, level, field and year of study. `pre_placed` students
 /// (with level and field set) count towards the level's years of study.
-fn place(
-    heis: &[&'static Hei],
-    per_hei: &[u64],
-    by_field: &Marginal,
-    by_level: &Marginal,
-    by_year: &[(&'static str, Marginal)],
-    mut pre_placed: Vec<Student>,
-    rng: &mut ChaCha8Rng,
-    what: &str,
-) -> Result<Vec<Student>, String> {
+fn place(heis: &[&'static Hei], group: Group, mut pre_placed: Vec<Student>, rng: &mut ChaCha8Rng) -> Result<Vec<Student>, String> {
+    let Group { what, per_hei, by_field, by_level, by_year } = group;
     let fields: Vec<&'static str> = by_field.iter().map(|(f, _)| *f).collect();
     let levels: Vec<&'static str> = by_level.iter().map(|(l, _)| *l).collect();
     let pre = |level: &str, field: &str| pre_placed.iter().filter(|s| s.level == level && (s.field == field || (field == PREP && s.field.is_empty()))).count() as u64;
@@ -635,10 +638,6 @@ fn tally(labels: Vec<&'static str>) -> Marginal {
         }
     }
     marginal
-}
-
-fn shares_of(n: u64, labels: &[(&'static str, f64)]) -> Marginal {
-    split(n, labels)
 }
 
 fn count_where(students: &[Student], f: impl Fn(&Student) -> bool) -> u64 {
@@ -729,7 +728,12 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
         decisions.push("foreign students 2024: the Indian citizens of Table 6.1.15 study medicine (field 10) at bachelor's level".to_string());
     }
     let fixed_countries = pre_placed.len() as u64;
-    let mut students = place(&heis, &foreign_per_hei, &foreign.by_field, &foreign.by_level, &foreign.by_year, pre_placed, rng, "foreign students")?;
+    let mut students = place(
+        &heis,
+        Group { what: "foreign students", per_hei: &foreign_per_hei, by_field: &foreign.by_field, by_level: &foreign.by_level, by_year: &foreign.by_year },
+        pre_placed,
+        rng,
+    )?;
     // The other countries; Indian citizens beyond Table 6.1.15's go to other universities
     // (the table counts every Indian citizen of its 12 universities).
     let mut countries = foreign.by_country.clone();
@@ -748,8 +752,8 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
     assign(&mut students, |s| s.citizenship == "KAZ" && !at_table_hei(s), &elsewhere, rng, "foreign citizenship", |s, c| s.citizenship = c)?;
     let f_total = foreign.total;
     assign(&mut students, |_| true, &foreign.by_funding, rng, "foreign funding", |s, f| s.funding = f)?;
-    assign(&mut students, |_| true, &shares_of(f_total, &[("M", 0.55), ("F", 0.45)]), rng, "gender", |s, g| s.gender = g)?;
-    assign(&mut students, |_| true, &shares_of(f_total, &[("ru", 0.55), ("en", 0.40), ("kk", 0.05)]), rng, "language", |s, l| s.language = l)?;
+    assign(&mut students, |_| true, &split(f_total, &[("M", 0.55), ("F", 0.45)]), rng, "gender", |s, g| s.gender = g)?;
+    assign(&mut students, |_| true, &split(f_total, &[("ru", 0.55), ("en", 0.40), ("kk", 0.05)]), rng, "language", |s, l| s.language = l)?;
     let foreign_dorm = f_total * 30 / 100;
     assign(&mut students, |_| true, &[("yes", foreign_dorm), ("no", f_total - foreign_dorm)], rng, "dormitory", |s, d| s.dormitory = d == "yes")?;
 
@@ -808,7 +812,12 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
         years_for("internship", sen_level_n("internship"), None),
         years_for("residency", sen_level_n("residency"), Some(sen_level_n("residency") / 2)),
     ];
-    let mut sen = place(&heis, &sen_per_hei, &sen_fields, &sen_levels, &sen_years, Vec::new(), rng, "SEN students")?;
+    let mut sen = place(
+        &heis,
+        Group { what: "SEN students", per_hei: &sen_per_hei, by_field: &sen_fields, by_level: &sen_levels, by_year: &sen_years },
+        Vec::new(),
+        rng,
+    )?;
     let groups: Marginal = if sen_published {
         ["Group I", "Group II", "Group III"]
             .iter()
@@ -861,7 +870,12 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
     let v_total = targets.vulnerable;
     let v_levels = split(v_total, &[("bachelor", 0.96), ("master", 0.04)]);
     let v_years = vec![years_for("bachelor", v_levels[0].1, None), years_for("master", v_levels[1].1, None)];
-    let mut vulnerable = place(&heis, &vulnerable_per_hei, &vulnerable_fields, &v_levels, &v_years, Vec::new(), rng, "vulnerable students")?;
+    let mut vulnerable = place(
+        &heis,
+        Group { what: "vulnerable students", per_hei: &vulnerable_per_hei, by_field: &vulnerable_fields, by_level: &v_levels, by_year: &v_years },
+        Vec::new(),
+        rng,
+    )?;
     let memberships = [("low", low - both), ("rural", rural), ("large", large - both), ("low+large", both)];
     assign(&mut vulnerable, |_| true, &memberships, rng, "vulnerable category", |s, c| {
         s.low_income = c.starts_with("low");
@@ -925,7 +939,12 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
         years_for("internship", o_level_n("internship"), None),
         years_for("residency", o_level_n("residency"), Some(o_level_n("residency") / 2)),
     ];
-    let mut others = place(&heis, &others_per_hei, &o_fields, &o_levels, &o_years, Vec::new(), rng, "students")?;
+    let mut others = place(
+        &heis,
+        Group { what: "students", per_hei: &others_per_hei, by_field: &o_fields, by_level: &o_levels, by_year: &o_years },
+        Vec::new(),
+        rng,
+    )?;
     let granted = |g: &[Student], first: bool| count_where(g, |s| s.funding == "state_grant" && (s.study_year == 1) == first);
     let o_grant_first = targets
         .admitted_state
@@ -964,9 +983,9 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
     let mut domestic_students = sen;
     domestic_students.append(&mut vulnerable);
     domestic_students.append(&mut others);
-    assign(&mut domestic_students, |_| true, &shares_of(domestic, &[("F", 0.53), ("M", 0.47)]), rng, "gender", |s, g| s.gender = g)?;
-    assign(&mut domestic_students, |_| true, &shares_of(domestic, &[("kk", 0.66), ("ru", 0.30), ("en", 0.035), ("other", 0.005)]), rng, "language", |s, l| s.language = l)?;
-    assign(&mut domestic_students, |_| true, &shares_of(domestic, &[("full_time", 0.90), ("part_time", 0.06), ("distance", 0.03), ("evening", 0.01)]), rng, "study form", |s, f| s.study_form = f)?;
+    assign(&mut domestic_students, |_| true, &split(domestic, &[("F", 0.53), ("M", 0.47)]), rng, "gender", |s, g| s.gender = g)?;
+    assign(&mut domestic_students, |_| true, &split(domestic, &[("kk", 0.66), ("ru", 0.30), ("en", 0.035), ("other", 0.005)]), rng, "language", |s, l| s.language = l)?;
+    assign(&mut domestic_students, |_| true, &split(domestic, &[("full_time", 0.90), ("part_time", 0.06), ("distance", 0.03), ("evening", 0.01)]), rng, "study form", |s, f| s.study_form = f)?;
     students.append(&mut domestic_students);
     finish(&mut students, year, rng);
 

@@ -181,6 +181,33 @@ fn the_same_seed_writes_byte_identical_files() {
 }
 
 #[test]
+fn the_2024_running_text_splits_of_student_mobility_hold() {
+    let all = staged("mobility", "year", 2024);
+    let persons = |direction: &str, column: &str, value: &str| -> u64 {
+        let df = all
+            .clone()
+            .lazy()
+            .filter(col("participant").eq(lit("student")).and(col("direction").eq(lit(direction))).and(col(column).eq(lit(value))))
+            .collect()
+            .unwrap();
+        df.column("count").unwrap().i64().unwrap().sum().unwrap_or(0) as u64
+    };
+    assert_eq!((persons("outgoing", "mode", "online"), persons("outgoing", "mode", "offline")), (464, 3_952));
+    assert_eq!((persons("incoming", "mode", "online"), persons("incoming", "mode", "offline")), (217, 990));
+    assert_eq!(
+        ["credit", "double_degree", "summer_school", "internship"].map(|t| persons("outgoing", "mobility_type", t)),
+        [4_100, 83, 60, 173]
+    );
+    assert_eq!(["credit", "summer_school", "internship"].map(|t| persons("incoming", "mobility_type", t)), [1_153, 14, 40]);
+    assert_eq!(["bachelor", "master", "doctoral"].map(|l| persons("outgoing", "level", l)), [3_840, 382, 41]);
+    for (table, direction) in [("text_6_1_inbound_by_field_2024", "incoming"), ("text_6_1_outbound_by_field_2024", "outgoing")] {
+        for row in published(table).into_iter().filter(|r| field(r, "country") == "Total") {
+            assert_eq!(persons(direction, "field_code", field(&row, "field_code")), count(&row), "{table} {row:?}");
+        }
+    }
+}
+
+#[test]
 fn the_state_order_reproduces_the_published_grants() {
     let grants = |year: i32| {
         let df = staged("state_order", "academic_year", year);
@@ -431,4 +458,68 @@ fn the_validation_report_lists_exactly_the_planted_errors() {
     }
     let warnings: Vec<&str> = national.ingested.issues.iter().filter(|i| i.severity == Severity::Warning).map(|i| i.rule.as_str()).collect();
     assert!(warnings.is_empty(), "no warnings either: {warnings:?}");
+}
+
+#[test]
+fn faculty_mobility_reproduces_tables_6_1_17_to_6_1_23() {
+    let registry = registry();
+    for year in [2023, 2024] {
+        let all = staged("mobility", "year", year);
+        let staff = all.filter(&all.column("participant").unwrap().str().unwrap().equal("staff")).unwrap();
+        let persons = |predicate: Expr| -> u64 {
+            let df = staff.clone().lazy().filter(predicate).collect().unwrap();
+            df.column("count").unwrap().i64().unwrap().sum().unwrap_or(0) as u64
+        };
+        let of_year = |table: &str| published(table).into_iter().filter(move |r| field(r, "year") == year.to_string() && field(r, "measure") != "share");
+        for row in of_year("table_6_1_17") {
+            let form = match field(&row, "university_type") {
+                "Total" => None,
+                "Joint-stock" => Some("jsc".to_string()),
+                other => Some(other.to_lowercase()),
+            };
+            let produced = match form {
+                None => persons(lit(true)),
+                Some(form) => {
+                    let codes: Vec<&String> = registry.iter().filter(|(_, (_, f))| *f == form).map(|(c, _)| c).collect();
+                    persons(one_of("hei_code", &codes))
+                }
+            };
+            assert_eq!(produced, count(&row), "Table 6.1.17 {row:?}");
+        }
+        for row in of_year("table_6_1_18") {
+            assert_eq!(persons(col("mode").eq(lit(field(&row, "teaching_format").to_lowercase()))), count(&row), "Table 6.1.18 {row:?}");
+        }
+        for row in of_year("table_6_1_22").filter(|r| field(r, "field_code") != "Total") {
+            assert_eq!(persons(col("field_code").eq(lit(field(&row, "field_code")))), count(&row), "Table 6.1.22 {row:?}");
+        }
+        // Table 6.1.19: every country cell but the three that contradict the column total
+        // (A11-A13): Greece and Italy 2024 (10 and 11, as the printed shares imply), Uzbekistan 2023.
+        let mut differing = Vec::new();
+        for row in of_year("table_6_1_19").filter(|r| field(r, "country") != "Total") {
+            let produced = persons(col("country").eq(lit(field(&row, "iso3"))));
+            if produced != count(&row) {
+                differing.push((field(&row, "iso3").to_string(), count(&row), produced));
+            }
+        }
+        let expected: Vec<(String, u64, u64)> = match year {
+            2024 => vec![("ITA".into(), 1, 11), ("GRC".into(), 0, 10)],
+            _ => vec![("UZB".into(), 69, 78)],
+        };
+        differing.sort();
+        let mut expected = expected;
+        expected.sort();
+        assert_eq!(differing, expected, "{year}");
+    }
+    // Table 6.1.23 (2024) in the contract's funding codes.
+    let all = staged("mobility", "year", 2024);
+    let staff = all.filter(&all.column("participant").unwrap().str().unwrap().equal("staff")).unwrap();
+    let mut by_code: BTreeMap<&str, u64> = BTreeMap::new();
+    for row in published("table_6_1_23").into_iter().filter(|r| field(r, "program") != "Total") {
+        let code = hestat_synthetic::staff_mobility::PROGRAMME_CODES.iter().find(|(p, _)| field(&row, "program").starts_with(p)).unwrap().1;
+        *by_code.entry(code).or_default() += count(&row);
+    }
+    for (code, published) in by_code {
+        let df = staff.clone().lazy().filter(col("funding_source").eq(lit(code))).collect().unwrap();
+        assert_eq!(df.column("count").unwrap().i64().unwrap().sum().unwrap_or(0) as u64, published, "{code}");
+    }
 }
