@@ -44,6 +44,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compute every indicator from a staging folder into OUT/indicators (tidy tables,
+    /// Parquet and CSV; unsuppressed, for restricted use).
+    Transform {
+        #[arg(long)]
+        staging: PathBuf,
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
     /// Run every stage that exists on the embedded default dataset: the SYNTHETIC national
     /// dataset, generated into the cache folder on first use.
     Run {
@@ -121,10 +129,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let config = config::Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Ingest { input, out, json } => ingest(&config, input, out, json),
+        Command::Transform { staging, out } => transform(&staging, &out),
         Command::Run { out, json } => {
             let input = dataset::national(&config.cache_dir()).context("cannot generate the embedded default dataset")?;
             eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
-            ingest(&config, input, out, json)
+            let ingested = ingest(&config, input, out.clone(), json)?;
+            let transformed = transform(&out.join("staging"), &out)?;
+            Ok(ingested.max(transformed))
         }
         Command::Generate { out, years, seed, scale, only } => {
             let summary = hestat_synthetic::generate(&hestat_synthetic::GenerateConfig { out: out.clone(), years, seed, scale, only })?;
@@ -152,6 +163,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::SUCCESS)
         }
     }
+}
+
+fn transform(staging: &std::path::Path, out: &std::path::Path) -> anyhow::Result<u8> {
+    let (_, summary) = hestat_transform::transform(staging, out)?;
+    eprintln!(
+        "hestat: {} indicator tables in {} ({})",
+        summary.tables.len(),
+        out.join("indicators").display(),
+        summary.timings.iter().map(|(what, d)| format!("{what} {:.2} s", d.as_secs_f64())).collect::<Vec<_>>().join(", ")
+    );
+    for (id, reason) in &summary.not_produced {
+        eprintln!("hestat: not produced: {id}: {reason}");
+    }
+    Ok(exit::SUCCESS)
 }
 
 fn ingest(config: &config::Config, input: PathBuf, out: PathBuf, json: bool) -> anyhow::Result<u8> {

@@ -3,7 +3,7 @@
 //! the variations of hand-made files), whose aggregates equal the figures the National
 //! Report publishes. Real student records are confidential; nothing here is real.
 //!
-//! It reads only the published reference tables (`data/reference/`) and the code lists of
+//! It reads only the published reference tables (`hestat-reference`) and the code lists of
 //! `hestat-ingest`; it knows nothing of indicators or charts.
 //!
 //! Parts: the HEI registry ([`registry`]); student rosters ([`students`]), staff
@@ -17,7 +17,6 @@ pub mod generate;
 pub mod marginals;
 pub mod mobility;
 pub mod population;
-pub mod reference;
 pub mod registry;
 pub mod staff;
 pub mod staff_mobility;

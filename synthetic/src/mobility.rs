@@ -13,7 +13,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{records, split, total as marginal_total, Marginal};
-use crate::reference::{count, field, published};
+use hestat_reference::{count, field, published};
 
 /// What one year and direction of student mobility must add up to.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use hestat_ingest::codes::code_lists;
 
 use crate::marginals::apportion;
-use crate::reference::{field, published};
+use hestat_reference::{field, published};
 
 /// Synthetic population aged 18 to 22 in 2023 (persons), by region: the starting shape.
 const BASE_18_22: [(&str, u64); 20] = [

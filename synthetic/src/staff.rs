@@ -10,7 +10,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, fit_table, shuffled, split, Marginal};
-use crate::reference::{field, published};
+use hestat_reference::{field, published};
 
 /// One staff member.
 #[derive(Debug, Clone, PartialEq)]

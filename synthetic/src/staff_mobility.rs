@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, records, split, total as marginal_total, Marginal};
 use crate::mobility::MobilityRow;
-use crate::reference::{count, field, published};
+use hestat_reference::{count, field, published};
 use crate::registry::Hei;
 use crate::students::size_weight;
 

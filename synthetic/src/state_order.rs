@@ -10,7 +10,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{records, split, total as marginal_total, Marginal};
-use crate::reference::{count, field, published};
+use hestat_reference::{count, field, published};
 
 /// One row of the state order file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,7 +27,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, fit_table, shuffled, split, total as marginal_total, Marginal};
-use crate::reference::{count, field, published};
+use hestat_reference::{count, field, published, TABLE_6_1_15_HEIS};
 use crate::registry::{registry, Hei};
 
 /// One student on 1 October.
@@ -274,21 +274,6 @@ fn parent_region(region: &str) -> &str {
     code_lists().region(region).and_then(|r| r.parent_before_2022).unwrap_or(region)
 }
 
-/// Table 6.1.15's universities, as named there, and their registry codes.
-const TABLE_6_1_15_HEIS: [(&str, &str); 12] = [
-    ("West Kazakhstan Medical University named after M. Ospanov", "HEI092"),
-    ("Kazakh National Medical University named after S. Asfendiyarov", "HEI011"),
-    ("Kazakh-Russian Medical University", "HEI057"),
-    ("Al-Farabi Kazakh National University", "HEI006"),
-    ("Caspian Public University", "HEI071"),
-    ("Kokshetau University named after Sh. Ualikhanov", "HEI037"),
-    ("Astana Medical University", "HEI042"),
-    ("Karaganda Medical University", "HEI034"),
-    ("Semey Medical University", "HEI030"),
-    ("North Kazakhstan University named after M. Kozybayev", "HEI026"),
-    ("University of International Business", "HEI077"),
-    ("South Kazakhstan Medical Academy", "HEI095"),
-];
 
 /// (registry code, foreign students, of which Indian citizens) of Table 6.1.15.
 fn table_6_1_15() -> Vec<(&'static str, u64, u64)> {

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use hestat_ingest::codes::code_lists;
 use hestat_ingest::{ingest, IngestConfig, IngestSummary, Limits, PersonIdHasher, Severity};
-use hestat_synthetic::reference::{count, field, published};
+use hestat_reference::{count, field, published};
 use hestat_synthetic::{generate, GenerateConfig, GenerateSummary};
 use polars::prelude::*;
 

@@ -1,0 +1,132 @@
+//! The indicator catalogue: what every indicator is (id, titles, definition, dimensions,
+//! unit, source families, the report table it reproduces) next to the lazy plan that computes
+//! it. The definitions live in the family modules ([`crate::enrollment`], [`crate::mobility`],
+//! …); this module holds their shape and the staged frames the plans start from.
+
+use hestat_ingest::codes::code_lists;
+use polars::prelude::*;
+
+use crate::staging::Staging;
+use crate::TransformError;
+
+/// Whose definition an indicator follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// An international definition (UNESCO UIS, OECD, Eurostat), named in the definition.
+    International,
+    /// The National Report's own definition (where it differs, or where none exists).
+    Report,
+}
+
+/// One indicator: its description and its plan, side by side.
+pub struct Indicator {
+    /// Table id: the report's numbering (`table_6_1_14`) where it reproduces a report table.
+    pub id: &'static str,
+    /// Titles: English, Russian, Kazakh.
+    pub title: [&'static str; 3],
+    pub definition: &'static str,
+    pub basis: Basis,
+    /// Dimension columns, in order (the vocabulary of `outputs.md`); then `value`.
+    pub dimensions: &'static [&'static str],
+    /// `persons`, `percent`, `grants`, `institutions`, `countries`, `staff`.
+    pub unit: &'static str,
+    /// Staging families the plan reads.
+    pub sources: &'static [&'static str],
+    /// The report table or figure it reproduces, as the report names it.
+    pub reproduces: Option<&'static str>,
+    pub plan: Plan,
+}
+
+/// A lazy plan over the staged frames.
+pub type Plan = Box<dyn Fn(&Frames) -> PolarsResult<LazyFrame> + Send + Sync>;
+
+/// The staged families, as lazy frames (absent when nothing was staged).
+pub struct Frames {
+    pub students: Option<LazyFrame>,
+    pub hei: Option<LazyFrame>,
+    pub mobility: Option<LazyFrame>,
+    pub state_order: Option<LazyFrame>,
+    pub population: Option<LazyFrame>,
+    pub tvet_students: Option<LazyFrame>,
+    pub staff: Option<LazyFrame>,
+}
+
+fn missing(family: &str) -> PolarsError {
+    PolarsError::NoData(format!("no staged `{family}` records").into())
+}
+
+impl Frames {
+    pub fn open(staging: &Staging) -> Result<Frames, TransformError> {
+        Ok(Frames {
+            students: staging.scan("students")?,
+            hei: staging.scan("hei")?,
+            mobility: staging.scan("mobility")?,
+            state_order: staging.scan("state_order")?,
+            population: staging.scan("population")?,
+            tvet_students: staging.scan("tvet_students")?,
+            staff: staging.scan("staff")?,
+        })
+    }
+
+    pub fn students(&self) -> PolarsResult<LazyFrame> {
+        self.students.clone().ok_or_else(|| missing("students"))
+    }
+
+    /// The registry: hei_code, region_code, legal_form.
+    pub fn hei(&self) -> PolarsResult<LazyFrame> {
+        Ok(self.hei.clone().ok_or_else(|| missing("hei"))?.select([col("hei_code"), col("region").alias("region_code"), col("legal_form")]))
+    }
+
+    /// Students with their institution's region and legal form.
+    pub fn students_at_hei(&self) -> PolarsResult<LazyFrame> {
+        Ok(self.students()?.join(self.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Inner)))
+    }
+
+    pub fn mobility(&self) -> PolarsResult<LazyFrame> {
+        self.mobility.clone().ok_or_else(|| missing("mobility"))
+    }
+
+    /// Mobility episodes with the country's world region (the report's grouping) and the
+    /// institution's legal form.
+    pub fn mobility_with_regions(&self) -> PolarsResult<LazyFrame> {
+        Ok(self
+            .mobility()?
+            .join(world_regions().lazy(), [col("country")], [col("country_iso3")], JoinArgs::new(JoinType::Left))
+            .join(self.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Left)))
+    }
+
+    pub fn state_order(&self) -> PolarsResult<LazyFrame> {
+        self.state_order.clone().ok_or_else(|| missing("state_order"))
+    }
+
+    pub fn population(&self) -> PolarsResult<LazyFrame> {
+        self.population.clone().ok_or_else(|| missing("population"))
+    }
+
+    pub fn tvet_students(&self) -> PolarsResult<LazyFrame> {
+        self.tvet_students.clone().ok_or_else(|| missing("tvet_students"))
+    }
+
+    pub fn staff(&self) -> PolarsResult<LazyFrame> {
+        self.staff.clone().ok_or_else(|| missing("staff"))
+    }
+}
+
+/// country_iso3 → world_region, from the code list (the report's regions).
+pub fn world_regions() -> DataFrame {
+    let countries = code_lists().countries();
+    let iso3: Vec<&str> = countries.iter().map(|c| c.iso3).collect();
+    let region: Vec<&str> = countries.iter().map(|c| c.world_region).collect();
+    DataFrame::new_infer_height(vec![Column::new("country_iso3".into(), iso3), Column::new("world_region".into(), region)])
+        .unwrap_or_default()
+}
+
+/// Every indicator, in catalogue order.
+pub fn catalogue() -> Vec<Indicator> {
+    let mut all = Vec::new();
+    all.extend(crate::enrollment::indicators());
+    all.extend(crate::international::indicators());
+    all.extend(crate::mobility::indicators());
+    all.extend(crate::inclusion::indicators());
+    all
+}
