@@ -52,6 +52,13 @@ enum Command {
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
+    /// Compare the tables of OUT/indicators with the published figures, cell by cell, and
+    /// run the consistency rules on both; writes OUT/validation/reference_check.* and
+    /// consistency.*.
+    CheckReference {
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
     /// Run every stage that exists on the embedded default dataset: the SYNTHETIC national
     /// dataset, generated into the cache folder on first use.
     Run {
@@ -130,12 +137,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Ingest { input, out, json } => ingest(&config, input, out, json),
         Command::Transform { staging, out } => transform(&staging, &out),
+        Command::CheckReference { out } => check_reference(&out),
         Command::Run { out, json } => {
             let input = dataset::national(&config.cache_dir()).context("cannot generate the embedded default dataset")?;
             eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
             let ingested = ingest(&config, input, out.clone(), json)?;
             let transformed = transform(&out.join("staging"), &out)?;
-            Ok(ingested.max(transformed))
+            let checked = check_reference(&out)?;
+            Ok(ingested.max(transformed).max(checked))
         }
         Command::Generate { out, years, seed, scale, only } => {
             let summary = hestat_synthetic::generate(&hestat_synthetic::GenerateConfig { out: out.clone(), years, seed, scale, only })?;
@@ -176,6 +185,23 @@ fn transform(staging: &std::path::Path, out: &std::path::Path) -> anyhow::Result
     for (id, reason) in &summary.not_produced {
         eprintln!("hestat: not produced: {id}: {reason}");
     }
+    Ok(exit::SUCCESS)
+}
+
+fn check_reference(out: &std::path::Path) -> anyhow::Result<u8> {
+    let produced = hestat_transform::load_produced(out)?;
+    let check = hestat_transform::check::check_reference(&produced);
+    hestat_transform::check::write(&check, out)?;
+    let (matched, explained, unexplained, not_producible) = check.counts(true);
+    let (all_matched, all_explained, all_unexplained, all_not) = check.counts(false);
+    let published_errors = check.findings.iter().filter(|f| f.source == hestat_transform::rules::Source::Published && f.severity == hestat_transform::rules::Severity::Error).count();
+    let produced_errors = check.findings.iter().filter(|f| f.source == hestat_transform::rules::Source::Produced && f.severity == hestat_transform::rules::Severity::Error).count();
+    eprintln!(
+        "hestat: reference check, clean published figures: {matched} matched, {explained} mismatched and explained by a published inconsistency, \
+         {unexplained} mismatched unexplained, {not_producible} not producible (all figures: {all_matched} / {all_explained} / {all_unexplained} / {all_not}); \
+         consistency errors: {published_errors} in the published figures, {produced_errors} in the produced tables; report: {}",
+        out.join("validation/reference_check.csv").display()
+    );
     Ok(exit::SUCCESS)
 }
 

@@ -37,6 +37,28 @@ pub const TABLE_6_1_15_HEIS: [(&str, &str); 12] = [
 ];
 
 
+/// Table 6.1.23's programmes and the input contract's outgoing funding codes they fall under
+/// (by label prefix).
+pub const TABLE_6_1_23_PROGRAMMES: [(&str, &str); 16] = [
+    ("Interuniversity Agreement", "mutual_exchange"),
+    ("Grants / Free of Charge", "foreign_university"),
+    ("University's Non-Budgetary Funds", "university"),
+    ("University Funds", "university"),
+    ("State Budget", "state_budget"),
+    ("Erasmus+", "erasmus"),
+    ("Bolashak", "state_budget"),
+    ("Orkhun Program", "other_programs"),
+    ("Project-Based Funding", "other_programs"),
+    ("Nonprofit Educational Organization", "other_programs"),
+    ("Fulbright", "other_programs"),
+    ("Hosting Party", "foreign_university"),
+    ("Embassy", "foreign_university"),
+    ("DAAD", "other_programs"),
+    ("Building Educational", "other_programs"),
+    ("i5 Lego", "other_programs"),
+];
+
+
 /// The rows of a published table by its file stem (`table_6_1_13`); empty when unknown.
 pub fn published(table: &str) -> Vec<PublishedRow> {
     let Some((_, text)) = FILES.iter().find(|(name, _)| *name == table) else { return Vec::new() };

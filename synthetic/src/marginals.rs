@@ -63,6 +63,12 @@ pub fn shuffled(marginal: &[(&'static str, u64)], rng: &mut ChaCha8Rng) -> Vec<&
 /// to the proportions of `seed` (cells with seed 0 stay 0). Fails when the totals differ or
 /// a row or column with a positive total has no positive seed cell.
 pub fn fit_table(rows: &[u64], cols: &[u64], seed: &[Vec<f64>]) -> Result<Vec<Vec<u64>>, String> {
+    let x = fit_fractions(rows, cols, seed)?;
+    controlled_rounding(&x, rows, cols)
+}
+
+/// Iterative proportional fitting of `seed` to the row and column totals (fractions).
+fn fit_fractions(rows: &[u64], cols: &[u64], seed: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, String> {
     let (total_rows, total_cols): (u64, u64) = (rows.iter().sum(), cols.iter().sum());
     if total_rows != total_cols {
         return Err(format!("row totals add up to {total_rows}, column totals to {total_cols}"));
@@ -93,32 +99,72 @@ pub fn fit_table(rows: &[u64], cols: &[u64], seed: &[Vec<f64>]) -> Result<Vec<Ve
             break;
         }
     }
-    controlled_rounding(&x, rows, cols)
+    Ok(x)
 }
 
 /// Rounds a fitted table down, then hands the missing units to cells by a maximum flow
 /// (rows → cells → columns, one unit per cell, largest fractional parts tried first), so
 /// every row and column total is exact and no cell moves by more than one.
 fn controlled_rounding(x: &[Vec<f64>], rows: &[u64], cols: &[u64]) -> Result<Vec<Vec<u64>>, String> {
-    let mut table: Vec<Vec<u64>> = x.iter().map(|r| r.iter().map(|v| v.floor() as u64).collect()).collect();
+    let floors: Vec<Vec<u64>> = x.iter().map(|r| r.iter().map(|v| v.floor() as u64).collect()).collect();
+    let upper: Vec<Vec<u64>> = x.iter().zip(&floors).map(|(r, f)| r.iter().zip(f).map(|(v, f)| if *v > 0.0 { f + 1 } else { *f }).collect()).collect();
+    route_units(floors.clone(), rows, cols, &floors, &upper, x).map_err(|row| format!("no whole-number table fits (row {row} cannot be completed)"))
+}
+
+/// A whole-number table with the given totals whose cells stay within `caps` (0: the cell
+/// must stay empty), as close to the proportions of `seed` as the caps allow: IPF on the
+/// seed, then rounding down under the caps, then the missing units routed by a maximum flow
+/// in which any unit may move (fails when no table fits the caps).
+pub fn fit_table_capped(rows: &[u64], cols: &[u64], seed: &[Vec<f64>], caps: &[Vec<u64>]) -> Result<Vec<Vec<u64>>, String> {
+    let seed: Vec<Vec<f64>> = seed.iter().zip(caps).map(|(r, c)| r.iter().zip(c).map(|(v, c)| if *c == 0 { 0.0 } else { *v }).collect()).collect();
+    let x = fit_fractions(rows, cols, &seed)?;
+    let start: Vec<Vec<u64>> = x.iter().zip(caps).map(|(r, c)| r.iter().zip(c).map(|(v, c)| (v.floor() as u64).min(*c)).collect()).collect();
+    let lower: Vec<Vec<u64>> = caps.iter().map(|r| vec![0; r.len()]).collect();
+    route_units(start, rows, cols, &lower, caps, &x).map_err(|row| format!("no whole-number table fits the caps (row {row} cannot be completed)"))
+}
+
+/// [`fit_table_capped`], loosening the caps of a row that cannot be completed (doubled,
+/// cells with cap 0 stay empty) until a table fits; returns the table and the rows loosened.
+pub fn fit_table_loosening(rows: &[u64], cols: &[u64], seed: &[Vec<f64>], caps: &[Vec<u64>]) -> Result<(Vec<Vec<u64>>, Vec<usize>), String> {
+    let mut caps = caps.to_vec();
+    let mut loosened = Vec::new();
+    let seed: Vec<Vec<f64>> = seed.iter().zip(&caps).map(|(r, c)| r.iter().zip(c).map(|(v, c)| if *c == 0 { 0.0 } else { *v }).collect()).collect();
+    let x = fit_fractions(rows, cols, &seed)?;
+    let lower: Vec<Vec<u64>> = caps.iter().map(|r| vec![0; r.len()]).collect();
+    for _ in 0..64 {
+        let start: Vec<Vec<u64>> = x.iter().zip(&caps).map(|(r, c)| r.iter().zip(c).map(|(v, c)| (v.floor() as u64).min(*c)).collect()).collect();
+        match route_units(start, rows, cols, &lower, &caps, &x) {
+            Ok(table) => return Ok((table, loosened)),
+            Err(row) => {
+                caps[row].iter_mut().filter(|c| **c > 0).for_each(|c| *c = c.saturating_mul(2).saturating_add(1));
+                if !loosened.contains(&row) {
+                    loosened.push(row);
+                }
+            }
+        }
+    }
+    Err("no whole-number table fits, even with loosened caps".to_string())
+}
+
+/// Moves units into `table` along augmenting paths (row → column through a cell below its
+/// upper bound, column → row through a cell above its lower bound, undone) until every row
+/// and column total holds. Cells are tried in order of their fractional part in `x`.
+/// Fails with the row that cannot be completed.
+fn route_units(mut table: Vec<Vec<u64>>, rows: &[u64], cols: &[u64], lower: &[Vec<u64>], upper: &[Vec<u64>], x: &[Vec<f64>]) -> Result<Vec<Vec<u64>>, usize> {
     let mut row_need: Vec<u64> = rows.iter().zip(&table).map(|(t, r)| t.saturating_sub(r.iter().sum())).collect();
-    let mut col_need: Vec<u64> =
-        cols.iter().enumerate().map(|(j, t)| t.saturating_sub(table.iter().map(|r| r[j]).sum())).collect();
+    let mut col_need: Vec<u64> = cols.iter().enumerate().map(|(j, t)| t.saturating_sub(table.iter().map(|r| r[j]).sum())).collect();
     // Cells that may take a unit, best first.
     let candidates: Vec<Vec<usize>> = x
         .iter()
         .map(|r| {
-            let mut js: Vec<usize> = (0..r.len()).filter(|&j| r[j] > 0.0).collect();
+            let mut js: Vec<usize> = (0..r.len()).collect();
             js.sort_by(|&a, &b| (r[b] - r[b].floor()).total_cmp(&(r[a] - r[a].floor())).then(a.cmp(&b)));
             js
         })
         .collect();
-    // used[i][j]: the unit of cell (i, j) was taken (capacity 1).
-    let mut used: Vec<Vec<bool>> = x.iter().map(|r| vec![false; r.len()]).collect();
     while let Some(start) = (0..rows.len()).find(|&i| row_need[i] > 0) {
-        // Breadth-first search for an augmenting path row → col (unused cell) → row (used
-        // cell, undone) → … → a column that still needs units.
-        let mut came_from_col: Vec<Option<(usize, usize)>> = vec![None; cols.len()]; // col ← (row)
+        // Breadth-first search for an augmenting path.
+        let mut came_from_col: Vec<Option<usize>> = vec![None; cols.len()]; // col ← row
         let mut came_from_row: Vec<Option<usize>> = vec![None; rows.len()]; // row ← col
         let mut seen_row = vec![false; rows.len()];
         seen_row[start] = true;
@@ -126,16 +172,16 @@ fn controlled_rounding(x: &[Vec<f64>], rows: &[u64], cols: &[u64]) -> Result<Vec
         let mut end = None;
         'search: while let Some(i) = queue.pop_front() {
             for &j in &candidates[i] {
-                if used[i][j] || came_from_col[j].is_some() {
+                if table[i][j] >= upper[i][j] || came_from_col[j].is_some() {
                     continue;
                 }
-                came_from_col[j] = Some((i, j));
+                came_from_col[j] = Some(i);
                 if col_need[j] > 0 {
                     end = Some(j);
                     break 'search;
                 }
-                for (k, row) in used.iter().enumerate() {
-                    if row[j] && !seen_row[k] {
+                for k in 0..rows.len() {
+                    if table[k][j] > lower[k][j] && !seen_row[k] {
                         seen_row[k] = true;
                         came_from_row[k] = Some(j);
                         queue.push_back(k);
@@ -144,14 +190,14 @@ fn controlled_rounding(x: &[Vec<f64>], rows: &[u64], cols: &[u64]) -> Result<Vec
             }
         }
         let Some(mut j) = end else {
-            return Err(format!("no whole-number table fits (row {start} cannot be completed)"));
+            return Err(start);
         };
         col_need[j] -= 1;
-        while let Some((i, _)) = came_from_col[j] {
-            used[i][j] = true;
+        while let Some(i) = came_from_col[j] {
+            table[i][j] += 1;
             match came_from_row[i] {
                 Some(prev) if i != start => {
-                    used[i][prev] = false;
+                    table[i][prev] -= 1;
                     j = prev;
                 }
                 _ => {
@@ -161,15 +207,10 @@ fn controlled_rounding(x: &[Vec<f64>], rows: &[u64], cols: &[u64]) -> Result<Vec
             }
         }
     }
-    for (i, row) in used.iter().enumerate() {
-        for (j, &u) in row.iter().enumerate() {
-            table[i][j] += u64::from(u);
-        }
-    }
     let rows_ok = table.iter().zip(rows).all(|(r, t)| r.iter().sum::<u64>() == *t);
     let cols_ok = cols.iter().enumerate().all(|(j, t)| table.iter().map(|r| r[j]).sum::<u64>() == *t);
     if !(rows_ok && cols_ok) {
-        return Err("the fitted table does not converge to its totals".to_string());
+        return Err(rows.len());
     }
     Ok(table)
 }
@@ -228,6 +269,16 @@ mod tests {
         assert!(t[1][1] >= t[1][0] && t[1][1] >= t[1][2], "{t:?}");
         assert!(fit_table(&[3], &[2], &[vec![1.0]]).is_err());
         assert!(fit_table(&[2, 1], &[2, 1], &[vec![1.0, 0.0], vec![1.0, 0.0]]).is_err(), "column 1 has no seed");
+    }
+
+    #[test]
+    fn capped_tables_respect_their_caps() {
+        // Column 0 may hold at most 2 in each row: the rest must go to column 1.
+        let seed = vec![vec![5.0, 1.0], vec![5.0, 1.0]];
+        let caps = vec![vec![2, 10], vec![2, 10]];
+        let t = fit_table_capped(&[5, 5], &[4, 6], &seed, &caps).unwrap();
+        assert_eq!(t, vec![vec![2, 3], vec![2, 3]]);
+        assert!(fit_table_capped(&[5, 5], &[5, 5], &seed, &caps).is_err(), "column 0 cannot reach 5 under caps of 2 + 2");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use hestat_ingest::codes::code_lists;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use crate::marginals::{records, split, total as marginal_total, Marginal};
+use crate::marginals::{apportion, records, split, total as marginal_total, Marginal};
 use hestat_reference::{count, field, published};
 
 /// What one year and direction of student mobility must add up to.
@@ -28,6 +28,9 @@ pub struct MobilityTargets {
     pub by_mode: Marginal,
     pub by_type: Marginal,
     pub by_field: Marginal,
+    /// The top three countries of each field, as the text gives them (2024): (field,
+    /// country, persons); they must hold jointly with the country and field totals.
+    pub top_countries_by_field: Vec<(&'static str, &'static str, u64)>,
     /// Choices made where the report is silent or contradicts itself.
     pub decisions: Vec<String>,
 }
@@ -278,6 +281,27 @@ fn fields(year: i32, direction: &'static str, total: u64, decisions: &mut Vec<St
     split(total, &shares)
 }
 
+fn residency_2023() -> Option<u64> {
+    published("text_6_1_outbound_2024")
+        .into_iter()
+        .find(|r| field(r, "period") == "2023" && field(r, "indicator") == "outbound_students_by_level" && field(r, "category") == "Residency")
+        .map(|r| count(&r))
+}
+
+/// The text's top three countries per field of 2024: (field, country, persons).
+fn top_countries_by_field(direction: &str) -> Vec<(&'static str, &'static str, u64)> {
+    let table = if direction == "incoming" { "text_6_1_inbound_by_field_2024" } else { "text_6_1_outbound_by_field_2024" };
+    published(table)
+        .into_iter()
+        .filter(|r| field(r, "country") != "Total")
+        .filter_map(|r| {
+            let f = code_lists().field(field(&r, "field_code"))?;
+            let c = static_code(field(&r, "iso3"))?;
+            Some((f, c, count(&r)))
+        })
+        .collect()
+}
+
 /// The targets of one year and direction.
 pub fn mobility_targets(year: i32, direction: &'static str) -> MobilityTargets {
     let mut decisions = Vec::new();
@@ -289,9 +313,36 @@ pub fn mobility_targets(year: i32, direction: &'static str) -> MobilityTargets {
     let by_mode = text_or_synthetic(year, direction, total, &mode, &mut decisions);
     let kind = SplitSpec { indicator: if inbound { "inbound_students_by_type" } else { "outbound_students_by_type" }, ..MOBILITY_TYPE };
     let by_type = text_or_synthetic(year, direction, total, &kind, &mut decisions);
-    let by_level = text_or_synthetic(year, direction, total, &LEVEL, &mut decisions);
+    let mut by_level = text_or_synthetic(year, direction, total, &LEVEL, &mut decisions);
+    if let (2023, "outgoing", Some(residency)) = (year, direction, residency_2023()) {
+        // The text gives 2023's outgoing residents (169); the other levels keep their shares.
+        let rest: Vec<(&'static str, f64)> = LEVEL.fallback.iter().filter(|(l, _)| *l != "residency").copied().collect();
+        by_level = split(total - residency, &rest);
+        by_level.push(("residency", residency));
+        decisions.push(format!("2023 outgoing: {residency} residents (text); the other levels synthetic"));
+    }
     let by_field = fields(year, direction, total, &mut decisions);
-    MobilityTargets { year, direction, total, by_country, by_funding, by_level, by_mode, by_type, by_field, decisions }
+    let top_countries_by_field = if year == 2024 { top_countries_by_field(direction) } else { Vec::new() };
+    for (country, n) in &by_country {
+        let named: u64 = top_countries_by_field.iter().filter(|(_, c, _)| c == country).map(|(_, _, v)| v).sum();
+        if named > *n {
+            decisions.push(format!(
+                "{year} {direction}: {country}'s top-three cells by field add up to {named}, more than its total {n} \
+                 (published inconsistency); they are scaled down to the total"
+            ));
+        }
+    }
+    let mut targets = MobilityTargets { year, direction, total, by_country, by_funding, by_level, by_mode, by_type, by_field, top_countries_by_field, decisions };
+    if let Ok((_, loosened)) = country_field_pairs(&targets) {
+        if !loosened.is_empty() {
+            targets.decisions.push(format!(
+                "{year} {direction}: {} cannot stay out of the top three of the fields the text does not list them for \
+                 (their totals exceed what those fields leave below the third); they rise above the third there",
+                loosened.join(", ")
+            ));
+        }
+    }
+    targets
 }
 
 /// Institutions taking part in student mobility (the report's counts for 2023 and 2024;
@@ -304,6 +355,63 @@ fn participating_heis(year: i32, direction: &str) -> usize {
         ("incoming", 2024) => 53,
         _ => 50,
     }
+}
+
+/// (country, field) of every person, from a country × field table that holds the country
+/// totals, the field totals and the text's top three countries of each field: those cells are
+/// fixed, every other country of that field stays below the third (capped fit). Where a
+/// country's top-three cells exceed its own total (inbound Russia 2024: 275 against 219,
+/// inconsistency A15), they are scaled down to it.
+pub fn country_field_pairs(targets: &MobilityTargets) -> Result<(Vec<(&'static str, &'static str)>, Vec<&'static str>), String> {
+    let countries: Vec<(&'static str, u64)> = targets.by_country.clone();
+    let fields: Vec<(&'static str, u64)> = targets.by_field.clone();
+    let ci = |c: &str| countries.iter().position(|(x, _)| *x == c);
+    let fi = |f: &str| fields.iter().position(|(x, _)| *x == f);
+    let mut fixed = vec![vec![0u64; fields.len()]; countries.len()];
+    let mut is_fixed = vec![vec![false; fields.len()]; countries.len()];
+    for (f, c, n) in &targets.top_countries_by_field {
+        if let (Some(i), Some(j)) = (ci(c), fi(f)) {
+            fixed[i][j] = *n;
+            is_fixed[i][j] = true;
+        }
+    }
+    for (i, (_, total)) in countries.iter().enumerate() {
+        let sum: u64 = fixed[i].iter().sum();
+        if sum > *total {
+            let scaled = apportion(*total, &fixed[i].iter().map(|n| *n as f64).collect::<Vec<_>>());
+            fixed[i] = scaled;
+        }
+    }
+    let rows: Vec<u64> = countries.iter().enumerate().map(|(i, (_, n))| n - fixed[i].iter().sum::<u64>()).collect();
+    let cols: Vec<u64> = fields
+        .iter()
+        .enumerate()
+        .map(|(j, (f, n))| n.checked_sub(fixed.iter().map(|r| r[j]).sum::<u64>()).ok_or_else(|| format!("field {f}: the top three exceed the field total")))
+        .collect::<Result<_, _>>()?;
+    let seed: Vec<Vec<f64>> = rows.iter().map(|r| cols.iter().map(|c| (*r as f64 + 0.1) * (*c as f64 + 0.1)).collect()).collect();
+    // Every other country of a field strictly below the field's third; where a country's total
+    // cannot be placed so, its caps are loosened (the text's top three cannot always all stay
+    // on top of the published country totals).
+    let caps: Vec<Vec<u64>> = (0..countries.len())
+        .map(|i| {
+            (0..fields.len())
+                .map(|j| {
+                    if is_fixed[i][j] {
+                        return 0;
+                    }
+                    (0..countries.len()).filter(|&k| is_fixed[k][j]).map(|k| fixed[k][j]).min().map_or(u64::MAX / 4, |third| third.saturating_sub(1).max(1))
+                })
+                .collect()
+        })
+        .collect();
+    let (free, loosened) = crate::marginals::fit_table_loosening(&rows, &cols, &seed, &caps).map_err(|e| format!("{} {}: country × field: {e}", targets.year, targets.direction))?;
+    let mut pairs = Vec::with_capacity(targets.total as usize);
+    for (i, (c, _)) in countries.iter().enumerate() {
+        for (j, (f, _)) in fields.iter().enumerate() {
+            pairs.extend(std::iter::repeat_n((*c, *f), (free[i][j] + fixed[i][j]) as usize));
+        }
+    }
+    Ok((pairs, loosened.into_iter().map(|i| countries[i].0).collect()))
 }
 
 /// One row of a university's mobility sheet: identical episodes with their `count`.
@@ -331,19 +439,30 @@ pub fn mobility_rows(targets: &MobilityTargets, heis: &[&'static crate::registry
     participating.truncate(participating_heis(targets.year, targets.direction).min(participating.len()));
     let weights: Vec<(&'static str, f64)> = participating.iter().enumerate().map(|(i, h)| (*h, 1.0 / (i as f64 + 1.0))).collect();
     let by_hei = split(targets.total, &weights);
-    let columns = [
-        targets.by_country.clone(),
-        targets.by_level.clone(),
-        targets.by_field.clone(),
-        targets.by_funding.clone(),
-        targets.by_mode.clone(),
-        targets.by_type.clone(),
-        by_hei,
-    ];
     let mut grouped: std::collections::BTreeMap<[&'static str; 7], u64> = std::collections::BTreeMap::new();
-    for record in records(targets.total, &columns, rng)? {
-        let key = [record[6], record[0], record[1], record[2], record[3], record[4], record[5]];
-        *grouped.entry(key).or_default() += 1;
+    if targets.top_countries_by_field.is_empty() {
+        let columns = [
+            targets.by_country.clone(),
+            targets.by_level.clone(),
+            targets.by_field.clone(),
+            targets.by_funding.clone(),
+            targets.by_mode.clone(),
+            targets.by_type.clone(),
+            by_hei,
+        ];
+        for record in records(targets.total, &columns, rng)? {
+            let key = [record[6], record[0], record[1], record[2], record[3], record[4], record[5]];
+            *grouped.entry(key).or_default() += 1;
+        }
+    } else {
+        // Country and field are drawn together from the fitted table.
+        let (mut pairs, _) = country_field_pairs(targets)?;
+        pairs.shuffle(rng);
+        let columns = [targets.by_level.clone(), targets.by_funding.clone(), targets.by_mode.clone(), targets.by_type.clone(), by_hei];
+        for (record, (country, field)) in records(targets.total, &columns, rng)?.into_iter().zip(pairs) {
+            let key = [record[4], country, record[0], field, record[1], record[2], record[3]];
+            *grouped.entry(key).or_default() += 1;
+        }
     }
     Ok(grouped
         .into_iter()
@@ -395,6 +514,40 @@ mod tests {
         assert!(inbound.by_funding.contains(&("mutual_exchange", 855)));
         // Outbound 2023 follows Tables 6.1.1/6.1.13/6.1.14 (4,426), not Table 6.1.7 (4,458).
         assert_eq!(mobility_targets(2023, "outgoing").total, 4426);
+    }
+
+    #[test]
+    fn the_top_three_countries_of_each_field_hold_with_the_totals() {
+        for direction in ["incoming", "outgoing"] {
+            let t = mobility_targets(2024, direction);
+            let (pairs, loosened) = country_field_pairs(&t).unwrap();
+            // Outbound Turkey and Poland: their totals (792, 691) exceed what the fields they
+            // are not top three of can hold below the third (published top-three lists).
+            let mut sorted = loosened.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, if direction == "incoming" { vec![] } else { vec!["POL", "TUR"] }, "{direction}");
+            let n = |c: &str, f: &str| pairs.iter().filter(|p| p.0 == c && p.1 == f).count() as u64;
+            for (f, c, v) in &t.top_countries_by_field {
+                if direction == "incoming" && *c == "RUS" {
+                    continue; // scaled down to Russia's total (A15)
+                }
+                assert_eq!(n(c, f), *v, "{direction} {c} {f}");
+                let third = t.top_countries_by_field.iter().filter(|(g, _, _)| g == f).map(|x| x.2).min().unwrap();
+                for (other, _) in t.by_country.iter().filter(|(c, _)| !loosened.contains(c)) {
+                    if !t.top_countries_by_field.iter().any(|(g, x, _)| g == f && x == other) {
+                        assert!(n(other, f) <= third, "{direction} {other} {f} above the third");
+                    }
+                }
+            }
+            for (c, total) in &t.by_country {
+                assert_eq!(pairs.iter().filter(|p| p.0 == *c).count() as u64, *total);
+            }
+            for (f, total) in &t.by_field {
+                assert_eq!(pairs.iter().filter(|p| p.1 == *f).count() as u64, *total);
+            }
+        }
+        let inbound = mobility_targets(2024, "incoming");
+        assert!(inbound.decisions.iter().any(|d| d.contains("RUS") && d.contains("275")), "{:?}", inbound.decisions);
     }
 
     #[test]

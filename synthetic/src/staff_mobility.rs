@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, records, split, total as marginal_total, Marginal};
 use crate::mobility::MobilityRow;
-use hestat_reference::{count, field, published};
+use hestat_reference::{count, field, published, TABLE_6_1_23_PROGRAMMES};
 use crate::registry::Hei;
 use crate::students::size_weight;
 
@@ -39,25 +39,6 @@ fn coded(rows: &[(String, u64)], codes: &[(&str, &'static str)]) -> Result<Margi
     Ok(marginal)
 }
 
-/// Table 6.1.23's programmes in the contract's outgoing funding codes.
-pub const PROGRAMME_CODES: [(&str, &str); 16] = [
-    ("Interuniversity Agreement", "mutual_exchange"),
-    ("Grants / Free of Charge", "foreign_university"),
-    ("University's Non-Budgetary Funds", "university"),
-    ("University Funds", "university"),
-    ("State Budget", "state_budget"),
-    ("Erasmus+", "erasmus"),
-    ("Bolashak", "state_budget"),
-    ("Orkhun Program", "other_programs"),
-    ("Project-Based Funding", "other_programs"),
-    ("Nonprofit Educational Organization", "other_programs"),
-    ("Fulbright", "other_programs"),
-    ("Hosting Party", "foreign_university"),
-    ("Embassy", "foreign_university"),
-    ("DAAD", "other_programs"),
-    ("Building Educational", "other_programs"),
-    ("i5 Lego", "other_programs"),
-];
 
 /// Table 6.1.17's university types in the contract's legal forms.
 const TYPE_CODES: [(&str, &str); 5] = [("National", "national"), ("State", "state"), ("Joint-stock", "jsc"), ("Private", "private"), ("International", "international")];
@@ -109,7 +90,7 @@ pub fn staff_mobility_rows(year: i32, heis: &[&'static Hei], rng: &mut ChaCha8Rn
         .filter(|r| field(r, "year") == "2024" && field(r, "program") != "Total")
         .map(|r| (field(&r, "program").to_string(), count(&r)))
         .collect::<Vec<_>>();
-    let funding_2024 = coded(&programmes, &PROGRAMME_CODES)?;
+    let funding_2024 = coded(&programmes, &TABLE_6_1_23_PROGRAMMES)?;
     let mut by_funding = if year == 2024 { funding_2024 } else { split(total, &funding_2024.iter().map(|(c, n)| (*c, *n as f64)).collect::<Vec<_>>()) };
     let mut total = total;
     if year < 2023 {

@@ -9,24 +9,7 @@
 use polars::prelude::*;
 
 use crate::catalogue::{Basis, Frames, Indicator};
-use crate::tidy::{count_by, sorted, with_totals};
-
-/// Counts (measure `count`, unit `persons`) and their shares of the `Total` row of the same
-/// year (measure `share`, unit `percent`), value Float64.
-fn counts_and_shares(counts: LazyFrame, dims: &[&str], total_dim: &str) -> PolarsResult<LazyFrame> {
-    let counts = counts.with_column(col("value").cast(DataType::Float64));
-    let totals = counts.clone().filter(col(total_dim).eq(lit("Total"))).select([col("academic_year"), col("value").alias("total")]);
-    let shares = counts
-        .clone()
-        .filter(col(total_dim).neq(lit("Total")))
-        .join(totals, [col("academic_year")], [col("academic_year")], JoinArgs::new(JoinType::Left))
-        .with_columns([(col("value") * lit(100.0) / col("total")).alias("value"), lit("share").alias("measure"), lit("percent").alias("unit")]);
-    let counts = counts.with_columns([lit("count").alias("measure"), lit("persons").alias("unit")]);
-    let cols: Vec<Expr> = dims.iter().map(|d| col(*d)).chain([col("measure"), col("value"), col("unit")]).collect();
-    let mut keys: Vec<&str> = dims.to_vec();
-    keys.push("measure");
-    Ok(sorted(concat([counts.select(cols.clone()), shares.select(cols)], UnionArgs::default())?, &keys))
-}
+use crate::tidy::{count_by, counts_and_shares, sorted, with_totals};
 
 fn sen(f: &Frames) -> PolarsResult<LazyFrame> {
     Ok(f.students()?.filter(col("sen")))
@@ -58,7 +41,7 @@ fn sen_by(id: &'static str, dimension: &'static str, reproduces: Option<&'static
                 when(col("dormitory")).then(lit("dormitory")).otherwise(lit("no_dormitory")).alias("category"),
             ]);
             let dims = ["academic_year", dimension];
-            counts_and_shares(with_totals(count_by(lf, &dims), &dims, &[dimension])?, &dims, dimension)
+            counts_and_shares(with_totals(count_by(lf, &dims), &dims, &[dimension])?, &dims, dimension, "academic_year")
         }),
     }
 }
@@ -120,7 +103,7 @@ pub fn indicators() -> Vec<Indicator> {
                     part("Total", lit(true)),
                 ]
                 .map(|p| p.select(cols.clone()));
-                counts_and_shares(concat(parts, UnionArgs::default())?, &["academic_year", "category"], "category")
+                counts_and_shares(concat(parts, UnionArgs::default())?, &["academic_year", "category"], "category", "academic_year")
             }),
         },
         Indicator {
@@ -134,7 +117,7 @@ pub fn indicators() -> Vec<Indicator> {
             reproduces: Some("Section 8.2 infographic: vulnerable students by field"),
             plan: Box::new(|f| {
                 let dims = ["academic_year", "field_code"];
-                counts_and_shares(with_totals(count_by(vulnerable(f)?, &dims), &dims, &["field_code"])?, &dims, "field_code")
+                counts_and_shares(with_totals(count_by(vulnerable(f)?, &dims), &dims, &["field_code"])?, &dims, "field_code", "academic_year")
             }),
         },
     ]

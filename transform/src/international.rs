@@ -15,7 +15,7 @@ use crate::tidy::{count_by, sorted, with_totals};
 fn foreign(f: &Frames) -> PolarsResult<LazyFrame> {
     Ok(f.students_at_hei()?
         .filter(col("citizenship").neq(lit("KAZ")))
-        .with_columns([col("citizenship").alias("country_iso3")])
+        .with_columns([col("citizenship").alias("country_iso3"), col("study_year").cast(DataType::String)])
         .join(world_regions().lazy(), [col("country_iso3")], [col("country_iso3")], JoinArgs::new(JoinType::Left)))
 }
 
@@ -102,7 +102,7 @@ pub fn indicators() -> Vec<Indicator> {
         },
         by("foreign_students_by_world_region", &["academic_year", "world_region"], &["world_region"], Some("Section 6.1 text: foreign students by region of origin"), ["Foreign students by world region of origin", "Иностранные студенты по регионам мира", "Әлем өңірлері бойынша шетелдік студенттер"], "Foreign citizens enrolled on 1 October (persons) by academic year and world region of their country (the report's regions)."),
         by("foreign_students_by_field", &["academic_year", "field_code"], &["field_code"], Some("Section 6.1 text: foreign students by field"), ["Foreign students by field of education", "Иностранные студенты по областям образования", "Білім беру салалары бойынша шетелдік студенттер"], "Foreign citizens enrolled on 1 October (persons) by academic year and field of education; preparatory students have no field (empty)."),
-        by("foreign_students_by_level_study_year", &["academic_year", "level", "study_year"], &["level"], Some("Section 6.1 text: foreign students by level and year of study"), ["Foreign students by level and year of study", "Иностранные студенты по уровням и курсам", "Деңгейлер мен курстар бойынша шетелдік студенттер"], "Foreign citizens enrolled on 1 October (persons) by academic year, level and year of study."),
+        by("foreign_students_by_level_study_year", &["academic_year", "level", "study_year"], &["level", "study_year"], Some("Section 6.1 text: foreign students by level and year of study"), ["Foreign students by level and year of study", "Иностранные студенты по уровням и курсам", "Деңгейлер мен курстар бойынша шетелдік студенттер"], "Foreign citizens enrolled on 1 October (persons) by academic year, level and year of study."),
         by("foreign_students_by_legal_form", &["academic_year", "legal_form"], &["legal_form"], None, ["Foreign students by type of institution", "Иностранные студенты по типам вузов", "ЖОО түрлері бойынша шетелдік студенттер"], "Foreign citizens enrolled on 1 October (persons) by academic year and legal form of the institution."),
         Indicator {
             id: "international_students_share",

@@ -5,15 +5,21 @@
 //! rendering.
 
 pub mod catalogue;
+pub mod check;
 pub mod enrollment;
 pub mod inclusion;
 pub mod international;
 pub mod mobility;
 pub mod output;
+pub mod published;
+pub mod rules;
 pub mod staging;
 pub mod tidy;
 
 use std::path::PathBuf;
+
+/// The fields of education (national classifier).
+pub const FIELD_CODES: [&str; 12] = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"];
 
 /// What can go wrong in the transform stage.
 #[derive(Debug, thiserror::Error)]
@@ -89,4 +95,20 @@ pub fn transform(staging: &Path, out: &Path) -> Result<(Vec<Produced>, Transform
     }
     summary.timings.push(("write", started.elapsed()));
     Ok((produced, summary))
+}
+
+/// The tables a transform run wrote under `out/indicators/`, read back.
+pub fn load_produced(out: &Path) -> Result<Vec<Produced>, TransformError> {
+    let dir = out.join("indicators");
+    let mut produced = Vec::new();
+    for indicator in catalogue() {
+        let path = dir.join(format!("{}.parquet", indicator.id));
+        if !path.is_file() {
+            continue;
+        }
+        let file = std::fs::File::open(&path).map_err(|e| TransformError::Staging { path: path.clone(), message: e.to_string() })?;
+        let frame = ParquetReader::new(file).finish().map_err(|e| TransformError::Staging { path: path.clone(), message: e.to_string() })?;
+        produced.push(Produced { id: indicator.id, frame });
+    }
+    Ok(produced)
 }

@@ -11,7 +11,7 @@
 use polars::prelude::*;
 
 use crate::catalogue::{Basis, Frames, Indicator};
-use crate::tidy::{sorted, sum_by, with_totals};
+use crate::tidy::{counts_and_shares, sorted, sum_by, with_totals};
 
 fn students(f: &Frames, direction: &'static str) -> PolarsResult<LazyFrame> {
     Ok(f.mobility_with_regions()?.filter(col("participant").eq(lit("student")).and(col("direction").eq(lit(direction)))))
@@ -89,7 +89,7 @@ fn split_table(id: &'static str, dimension: &'static str, title: [&'static str; 
         sources: &["mobility"],
         reproduces: None,
         plan: Box::new(move |f| {
-            let lf = f.mobility_with_regions()?.filter(col("participant").eq(lit(participant)));
+            let lf = f.mobility_with_regions()?.filter(col("participant").eq(lit(participant))).with_column(col("country").alias("country_iso3"));
             Ok(sorted(with_totals(sum_by(lf, dims, "count"), dims, &[dimension])?, dims))
         }),
     }
@@ -141,7 +141,7 @@ pub fn indicators() -> Vec<Indicator> {
         Indicator {
             id: "table_6_1_7",
             title: ["Outgoing student mobility by funding: state budget and other", "Исходящая мобильность по финансированию: бюджет и внебюджет", "Шығыс ұтқырлық қаржыландыру бойынша: бюджет және бюджеттен тыс"],
-            definition: "Kazakhstani students in outgoing academic mobility (persons) funded by the state budget (funding source `state_budget`) and by every other source (`extra_budgetary`), with the total, by calendar year.",
+            definition: "Kazakhstani students in outgoing academic mobility (persons) funded by the state budget (funding source `state_budget`) and by every other source (`extra_budgetary`), with the total, by calendar year and over all years (`year` empty, `flag` names the years).",
             basis: Basis::Report,
             dimensions: &["year", "category"],
             unit: "persons",
@@ -152,9 +152,11 @@ pub fn indicators() -> Vec<Indicator> {
                     when(col("funding_source").eq(lit("state_budget"))).then(lit("state_budget")).otherwise(lit("extra_budgetary")).alias("category"),
                 );
                 let dims = ["year", "category"];
-                Ok(sorted(with_totals(sum_by(lf, &dims, "count"), &dims, &["category"])?, &dims))
+                Ok(sorted(with_year_totals(with_totals(sum_by(lf, &dims, "count"), &dims, &["category"])?, &dims)?, &dims))
             }),
         },
+        split_table("mobility_by_country", "country_iso3", ["Students in academic mobility by country", "Академическая мобильность обучающихся по странам", "Елдер бойынша білім алушылардың академиялық ұтқырлығы"], "Students in academic mobility (persons) by calendar year, direction and partner country.", &["year", "direction", "country_iso3"], "student"),
+        split_table("mobility_by_field_country", "country_iso3", ["Students in academic mobility by field of education and country", "Академическая мобильность обучающихся по областям образования и странам", "Білім беру салалары мен елдер бойынша академиялық ұтқырлық"], "Students in academic mobility (persons) by calendar year, direction, field of education and partner country.", &["year", "direction", "field_code", "country_iso3"], "student"),
         split_table("mobility_by_field", "field_code", ["Students in academic mobility by field of education", "Академическая мобильность обучающихся по областям образования", "Білім беру салалары бойынша білім алушылардың академиялық ұтқырлығы"], "Students in academic mobility (persons) by calendar year, direction and field of education (national classifier 01-12).", &["year", "direction", "field_code"], "student"),
         split_table("mobility_by_level", "level", ["Students in academic mobility by level", "Академическая мобильность обучающихся по уровням образования", "Білім беру деңгейлері бойынша академиялық ұтқырлық"], "Students in academic mobility (persons) by calendar year, direction and level of education.", &["year", "direction", "level"], "student"),
         split_table("mobility_by_mode", "mode", ["Students in academic mobility by format", "Академическая мобильность обучающихся по формату", "Формат бойынша академиялық ұтқырлық"], "Students in academic mobility (persons) by calendar year, direction and format (online, offline, blended).", &["year", "direction", "mode"], "student"),
@@ -213,25 +215,40 @@ fn staff_indicators() -> Vec<Indicator> {
         definition,
         basis: Basis::Report,
         dimensions: match dimension {
-            "legal_form" => &["year", "legal_form"],
-            "mode" => &["year", "mode"],
-            "field_code" => &["year", "field_code"],
-            "country_iso3" => &["year", "country_iso3"],
-            _ => &["year", "funding_source"],
+            "legal_form" => &["year", "legal_form", "measure"],
+            "mode" => &["year", "mode", "measure"],
+            "field_code" => &["year", "field_code", "measure"],
+            "country_iso3" => &["year", "country_iso3", "measure"],
+            _ => &["year", "funding_source", "measure"],
         },
-        unit: "persons",
+        unit: "mixed",
         sources: &["mobility", "hei"],
         reproduces: Some(reproduces),
         plan: Box::new(move |f| {
             let lf = staff(f)?.with_column(col("country").alias("country_iso3"));
             let dims = ["year", dimension];
-            Ok(sorted(with_totals(sum_by(lf, &dims, "count"), &dims, &[dimension])?, &dims))
+            counts_and_shares(with_totals(sum_by(lf, &dims, "count"), &dims, &[dimension])?, &dims, dimension, "year")
         }),
     };
     vec![
-        by("table_6_1_17", "legal_form", "Table 6.1.17", ["Faculty in academic exchange by type of institution", "ППС в академическом обмене по типу вуза", "ЖОО түрі бойынша академиялық алмасудағы ПОҚ"], "Kazakhstani faculty in outgoing academic exchange (persons) by calendar year and legal form of their institution."),
+        by("table_6_1_17", "legal_form", "Table 6.1.17", ["Faculty in academic exchange by type of institution", "ППС в академическом обмене по типу вуза", "ЖОО түрі бойынша академиялық алмасудағы ПОҚ"], "Kazakhstani faculty in outgoing academic exchange by calendar year and legal form of their institution: persons (measure `count`) and shares of the year's total (`share`)."),
         by("table_6_1_18", "mode", "Table 6.1.18", ["Faculty in academic exchange by teaching format", "ППС в академическом обмене по формату", "Оқыту форматы бойынша академиялық алмасудағы ПОҚ"], "Kazakhstani faculty in outgoing academic exchange (persons) by calendar year and format (online, offline, blended)."),
         by("table_6_1_19", "country_iso3", "Table 6.1.19", ["Faculty in academic exchange by host country", "ППС в академическом обмене по странам", "Қабылдаушы ел бойынша академиялық алмасудағы ПОҚ"], "Kazakhstani faculty in outgoing academic exchange (persons) by calendar year and host country."),
+        Indicator {
+            id: "table_6_1_20",
+            title: ["Countries taking part in faculty academic exchange", "Страны, участвующие в академическом обмене ППС", "ПОҚ академиялық алмасуына қатысатын елдер"],
+            definition: "1 for every host country of at least one Kazakhstani faculty member in outgoing academic exchange in the calendar year; `Total`: the number of such countries.",
+            basis: Basis::Report,
+            dimensions: &["year", "country_iso3"],
+            unit: "countries",
+            sources: &["mobility"],
+            reproduces: Some("Table 6.1.20"),
+            plan: Box::new(|f| {
+                let dims = ["year", "country_iso3"];
+                let listed = sum_by(staff(f)?.with_column(col("country").alias("country_iso3")), &dims, "count").with_column(lit(1i64).alias("value"));
+                Ok(sorted(with_totals(listed, &dims, &["country_iso3"])?, &dims))
+            }),
+        },
         by("table_6_1_22", "field_code", "Table 6.1.22", ["Faculty in academic exchange by field of education", "ППС в академическом обмене по областям образования", "Білім беру салалары бойынша академиялық алмасудағы ПОҚ"], "Kazakhstani faculty in outgoing academic exchange (persons) by calendar year and field of education."),
         by("table_6_1_23", "funding_source", "Table 6.1.23", ["Faculty in academic exchange by funding source", "ППС в академическом обмене по источникам финансирования", "Қаржыландыру көздері бойынша академиялық алмасудағы ПОҚ"], "Kazakhstani faculty in outgoing academic exchange (persons) by calendar year and source of funding (the input contract's codes; the report's programmes are finer)."),
     ]

@@ -49,3 +49,21 @@ pub fn sorted(lf: LazyFrame, dims: &[&str]) -> LazyFrame {
     }
     lf.sort(dims.iter().map(|d| d.to_string()).collect::<Vec<_>>(), SortMultipleOptions::default().with_nulls_last(true))
 }
+
+/// Counts (measure `count`, unit `persons`) and their shares of the `Total` row of the same
+/// `year` (measure `share`, unit `percent`), value Float64.
+pub fn counts_and_shares(counts: LazyFrame, dims: &[&str], total_dim: &str, year: &str) -> PolarsResult<LazyFrame> {
+    let counts = counts.with_column(col("value").cast(DataType::Float64));
+    let totals = counts.clone().filter(col(total_dim).eq(lit("Total"))).select([col(year), col("value").alias("total")]);
+    let shares = counts
+        .clone()
+        .filter(col(total_dim).neq(lit("Total")))
+        .join(totals, [col(year)], [col(year)], JoinArgs::new(JoinType::Left))
+        .with_columns([(col("value") * lit(100.0) / col("total")).alias("value"), lit("share").alias("measure"), lit("percent").alias("unit")]);
+    let counts = counts.with_columns([lit("count").alias("measure"), lit("persons").alias("unit")]);
+    let cols: Vec<Expr> = dims.iter().map(|d| col(*d)).chain([col("measure"), col("value"), col("unit")]).collect();
+    let mut keys: Vec<&str> = dims.to_vec();
+    keys.push("measure");
+    Ok(sorted(concat([counts.select(cols.clone()), shares.select(cols)], UnionArgs::default())?, &keys))
+}
+

@@ -1,0 +1,426 @@
+//! Consistency rules in the style of the UNESCO/OECD/Eurostat joint data collection's
+//! validation, run alike on the produced tables and on the published figures:
+//!
+//! - `total_equals_sum`: a `Total` equals the sum of its parts (error);
+//! - `parts_within_total`: parts the text names (a partial list) do not exceed their total,
+//!   e.g. the countries of a world region (error);
+//! - `share_in_range` / `shares_sum_to_100`: shares lie within 0 and 100, and shares that
+//!   partition a whole add up to 100 within their rounding (error);
+//! - `share_matches_count`: a published share agrees with its count and total (warning: the
+//!   report often truncates instead of rounding);
+//! - `same_quantity`: the same quantity is equal wherever it appears: two published figures
+//!   for one cell, or the declared equivalences between tables (error);
+//! - `year_on_year`: a change of more than 20% from one year to the next (warning; counts of
+//!   at least 50 the year before, smaller ones move by chance).
+//!
+//! Findings name the rule, the table, the cells and the figures.
+
+use std::collections::BTreeMap;
+
+use hestat_ingest::codes::code_lists;
+
+use crate::published::Key;
+
+/// A cell seen by the rules.
+#[derive(Debug, Clone)]
+pub struct RuleCell {
+    pub table: String,
+    pub key: Key,
+    pub value: f64,
+    /// Where it comes from: `file:line` for a published figure, empty for a produced one.
+    pub origin: String,
+    /// Half the unit of the last printed digit (0 for exact counts and produced values).
+    pub rounding: f64,
+}
+
+/// Which data a rule ran on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    Published,
+    Produced,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Published => "published",
+            Source::Produced => "produced",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub source: Source,
+    /// Tables involved (one, or two for `same_quantity` across tables).
+    pub tables: Vec<String>,
+    /// The year (or academic year) the finding is about, when there is one.
+    pub year: Option<String>,
+    /// The cells, as `table{dim=value, …}`.
+    pub cells: Vec<String>,
+    /// The figures, in the order of `cells` (and the expected value last where there is one).
+    pub figures: Vec<f64>,
+    pub message: String,
+}
+
+pub fn describe(table: &str, key: &Key) -> String {
+    format!("{table}{{{}}}", key.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))
+}
+
+fn year_of(key: &Key) -> Option<String> {
+    key.get("year").or_else(|| key.get("academic_year")).cloned()
+}
+
+fn is_year(dim: &str) -> bool {
+    dim == "year" || dim == "academic_year"
+}
+
+fn is_share(cell: &RuleCell, percent_tables: &[&str]) -> bool {
+    cell.key.get("measure").is_some_and(|m| m == "share") || (percent_tables.contains(&cell.table.as_str()) && cell.table.ends_with("_share"))
+}
+
+/// What the rules need to know of the tables.
+pub struct RuleContext<'a> {
+    /// Tables whose values are percentages (by catalogue unit).
+    pub percent_tables: Vec<&'a str>,
+    /// Tables whose `Total` counts each unit once although its categories overlap (so it is
+    /// not the sum of its parts).
+    pub overlapping: Vec<&'a str>,
+    /// Tables whose parts are a partial list (the text names some of them).
+    pub partial: Vec<&'a str>,
+}
+
+/// Declared equivalences: the same quantity in different tables, by year.
+struct Equivalence {
+    name: &'static str,
+    sides: &'static [(&'static str, &'static [(&'static str, &'static str)])],
+}
+
+const EQUIVALENCES: &[Equivalence] = &[
+    Equivalence {
+        name: "outgoing students",
+        sides: &[
+            ("table_6_1_1", &[("direction", "outgoing")]),
+            ("table_6_1_13", &[("world_region", "Total")]),
+            ("table_6_1_14", &[("funding_source", "Total")]),
+            ("table_6_1_7", &[("category", "Total")]),
+        ],
+    },
+    Equivalence { name: "incoming students", sides: &[("table_6_1_1", &[("direction", "incoming")]), ("table_6_1_6", &[("world_region", "Total")])] },
+    Equivalence { name: "outgoing students funded by the state budget", sides: &[("table_6_1_7", &[("category", "state_budget")]), ("table_6_1_14", &[("funding_source", "state_budget")])] },
+    Equivalence { name: "incoming from CIS", sides: &[("table_6_1_3", &[("country_iso3", "Total")]), ("table_6_1_6", &[("world_region", "CIS")])] },
+    Equivalence { name: "incoming from Southeast Asia", sides: &[("table_6_1_4", &[("country_iso3", "Total")]), ("table_6_1_6", &[("world_region", "Southeast Asia")])] },
+    Equivalence { name: "incoming from Europe", sides: &[("table_6_1_5", &[("country_iso3", "Total")]), ("table_6_1_6", &[("world_region", "Europe")])] },
+    Equivalence { name: "outgoing to Europe", sides: &[("table_6_1_9", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "Europe")])] },
+    Equivalence { name: "outgoing to CIS", sides: &[("table_6_1_10", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "CIS")])] },
+    Equivalence { name: "outgoing to Southeast Asia", sides: &[("table_6_1_11", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "Southeast Asia")])] },
+    Equivalence { name: "outgoing to the Middle East", sides: &[("table_6_1_12", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "Middle East")])] },
+    Equivalence {
+        name: "faculty in exchange",
+        sides: &[
+            ("table_6_1_17", &[("legal_form", "Total"), ("measure", "count")]),
+            ("table_6_1_19", &[("country_iso3", "Total"), ("measure", "count")]),
+            ("table_6_1_22", &[("field_code", "Total"), ("measure", "count")]),
+            ("table_6_1_23", &[("funding_source", "Total")]),
+            ("table_6_1_21", &[("degree", "Total"), ("measure", "count")]),
+        ],
+    },
+    Equivalence { name: "students with SEN", sides: &[("table_8_2_1", &[("level", "Total"), ("measure", "count")]), ("sen_students", &[("measure", "count")])] },
+    Equivalence {
+        name: "students from socially vulnerable groups",
+        sides: &[("table_8_2_3", &[("category", "Total"), ("measure", "count")]), ("vulnerable_students_by_field", &[("field_code", "Total"), ("measure", "count")])],
+    },
+    Equivalence { name: "foreign students", sides: &[("figure_6_1_3", &[]), ("figure_6_1_8", &[("region_code", "Total")])] },
+];
+
+/// Runs every rule on one set of cells.
+pub fn check(cells: &[RuleCell], source: Source, context: &RuleContext) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut by_table: BTreeMap<&str, Vec<&RuleCell>> = BTreeMap::new();
+    for c in cells {
+        by_table.entry(c.table.as_str()).or_default().push(c);
+    }
+    for (table, cells) in &by_table {
+        totals(table, cells, source, context, &mut findings);
+        shares(table, cells, source, context, &mut findings);
+        year_on_year(table, cells, source, context, &mut findings);
+        duplicates(table, cells, source, &mut findings);
+    }
+    equivalences(&by_table, source, &mut findings);
+    regions_at_least_their_countries(&by_table, source, &mut findings);
+    countries_at_least_their_fields(&by_table, source, &mut findings);
+    findings
+}
+
+fn finding(rule: &'static str, severity: Severity, source: Source, table: &str, year: Option<String>, cells: Vec<String>, figures: Vec<f64>, message: String) -> Finding {
+    Finding { rule, severity, source, tables: vec![table.to_string()], year, cells, figures, message }
+}
+
+fn totals(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContext, out: &mut Vec<Finding>) {
+    // Ratios (percentages) are not additive; an overlapping table's total counts each unit once.
+    if context.percent_tables.contains(&table) || (context.overlapping.contains(&table) && source == Source::Produced) {
+        return;
+    }
+    let partial = context.partial.contains(&table);
+    let dims: Vec<&String> = cells.iter().flat_map(|c| c.key.keys()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    for dim in dims.iter().filter(|d| !is_year(d) && d.as_str() != "measure") {
+        for total in cells.iter().filter(|c| c.key.get(*dim).is_some_and(|v| v == "Total") && !is_share(c, &context.percent_tables)) {
+            let mut parts: Vec<&&RuleCell> = cells
+                .iter()
+                .filter(|c| c.key.len() == total.key.len() && c.key.get(*dim).is_some_and(|v| v != "Total") && c.key.iter().all(|(k, v)| k == *dim || total.key.get(k) == Some(v)))
+                .collect();
+            // A figure published twice is one part (the duplicates rule compares them).
+            let mut seen = std::collections::BTreeSet::new();
+            parts.retain(|c| seen.insert(&c.key));
+            if parts.is_empty() {
+                continue;
+            }
+            let sum: f64 = parts.iter().map(|c| c.value).sum();
+            let slack = parts.iter().map(|c| c.rounding).sum::<f64>() + total.rounding + 1e-6;
+            let broken = if partial { sum > total.value + slack } else { (sum - total.value).abs() > slack };
+            if broken {
+                let rule = if partial { "parts_within_total" } else { "total_equals_sum" };
+                out.push(finding(
+                    rule,
+                    Severity::Error,
+                    source,
+                    table,
+                    year_of(&total.key),
+                    vec![describe(table, &total.key)],
+                    vec![total.value, sum],
+                    format!("{} parts of `{dim}` add up to {sum}, the total is {}", parts.len(), total.value),
+                ));
+            }
+        }
+    }
+}
+
+fn shares(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContext, out: &mut Vec<Finding>) {
+    let share_cells: Vec<&&RuleCell> = cells.iter().filter(|c| is_share(c, &context.percent_tables)).collect();
+    for c in &share_cells {
+        if !(0.0..=100.0).contains(&c.value) {
+            out.push(finding("share_in_range", Severity::Error, source, table, year_of(&c.key), vec![describe(table, &c.key)], vec![c.value], format!("a share of {} is outside 0-100", c.value)));
+        }
+    }
+    if context.overlapping.contains(&table) || context.partial.contains(&table) {
+        return;
+    }
+    // Shares that partition: the same key but for one category dimension (not Total).
+    let mut groups: BTreeMap<Vec<(String, String)>, Vec<&&RuleCell>> = BTreeMap::new();
+    for c in share_cells.iter().filter(|c| !c.key.values().any(|v| v == "Total")) {
+        let category = c.key.keys().find(|k| !is_year(k) && k.as_str() != "measure").cloned().unwrap_or_default();
+        let rest: Vec<(String, String)> = c.key.iter().filter(|(k, _)| **k != category).map(|(k, v)| (k.clone(), v.clone())).collect();
+        groups.entry(rest).or_default().push(c);
+    }
+    for (rest, parts) in groups {
+        if parts.len() < 2 {
+            continue;
+        }
+        let sum: f64 = parts.iter().map(|c| c.value).sum();
+        let slack = parts.iter().map(|c| c.rounding).sum::<f64>() + 1e-6;
+        if (sum - 100.0).abs() > slack {
+            let key: Key = rest.into_iter().collect();
+            out.push(finding(
+                "shares_sum_to_100",
+                Severity::Error,
+                source,
+                table,
+                year_of(&key),
+                vec![describe(table, &key)],
+                vec![sum],
+                format!("{} shares add up to {:.2}, not 100", parts.len(), sum),
+            ));
+        }
+    }
+    // A published share against its count and the total count.
+    if source == Source::Published {
+        for c in &share_cells {
+            let Some(category) = c.key.keys().find(|k| !is_year(k) && k.as_str() != "measure").cloned() else { continue };
+            let mut count_key = c.key.clone();
+            count_key.insert("measure".into(), "count".into());
+            let mut total_key = count_key.clone();
+            total_key.insert(category, "Total".into());
+            let find = |k: &Key| cells.iter().find(|x| x.key == *k).map(|x| x.value);
+            if let (Some(count), Some(total)) = (find(&count_key), find(&total_key)) {
+                let implied = count * 100.0 / total;
+                if total > 0.0 && (implied - c.value).abs() > c.rounding + 1e-6 {
+                    out.push(finding(
+                        "share_matches_count",
+                        Severity::Warning,
+                        source,
+                        table,
+                        year_of(&c.key),
+                        vec![describe(table, &c.key)],
+                        vec![c.value, implied],
+                        format!("the share {} does not match {count} of {total} ({implied:.2})", c.value),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn year_on_year(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContext, out: &mut Vec<Finding>) {
+    let mut series: BTreeMap<Vec<(String, String)>, Vec<(i32, f64, &RuleCell)>> = BTreeMap::new();
+    for c in cells.iter().filter(|c| !is_share(c, &context.percent_tables) && !context.percent_tables.contains(&c.table.as_str())) {
+        let Some((year_dim, year)) = c.key.iter().find(|(k, _)| is_year(k)).and_then(|(k, v)| v.parse::<i32>().ok().map(|y| (k.clone(), y))) else { continue };
+        let rest: Vec<(String, String)> = c.key.iter().filter(|(k, _)| **k != year_dim).map(|(k, v)| (k.clone(), v.clone())).collect();
+        series.entry(rest).or_default().push((year, c.value, c));
+    }
+    for (_, mut points) in series {
+        points.sort_by_key(|p| p.0);
+        for pair in points.windows(2) {
+            let ((y0, v0, _), (y1, v1, c1)) = (pair[0], pair[1]);
+            if y1 == y0 + 1 && v0 >= 50.0 && ((v1 - v0) / v0).abs() > 0.2 {
+                out.push(finding(
+                    "year_on_year",
+                    Severity::Warning,
+                    source,
+                    table,
+                    Some(y1.to_string()),
+                    vec![describe(table, &c1.key)],
+                    vec![v0, v1],
+                    format!("{y0} → {y1}: {v0} → {v1} ({:+.1}%)", (v1 - v0) * 100.0 / v0),
+                ));
+            }
+        }
+    }
+}
+
+fn duplicates(table: &str, cells: &[&RuleCell], source: Source, out: &mut Vec<Finding>) {
+    let mut seen: BTreeMap<&Key, Vec<&RuleCell>> = BTreeMap::new();
+    for c in cells {
+        seen.entry(&c.key).or_default().push(c);
+    }
+    for (key, same) in seen {
+        let first = same[0];
+        if let Some(other) = same.iter().find(|c| (c.value - first.value).abs() > c.rounding + first.rounding + 1e-6) {
+            out.push(Finding {
+                rule: "same_quantity",
+                severity: Severity::Error,
+                source,
+                tables: vec![table.to_string()],
+                year: year_of(key),
+                cells: vec![format!("{} ({})", describe(table, key), first.origin), format!("{} ({})", describe(table, key), other.origin)],
+                figures: vec![first.value, other.value],
+                message: format!("the same figure is published as {} and {}", first.value, other.value),
+            });
+        }
+    }
+}
+
+fn equivalences(by_table: &BTreeMap<&str, Vec<&RuleCell>>, source: Source, out: &mut Vec<Finding>) {
+    for eq in EQUIVALENCES {
+        // year → [(table, value, key)]
+        let mut by_year: BTreeMap<String, Vec<(&str, f64, &RuleCell)>> = BTreeMap::new();
+        for (table, fixed) in eq.sides {
+            let Some(cells) = by_table.get(table) else { continue };
+            for c in cells {
+                let matches = fixed.iter().all(|(k, v)| c.key.get(*k).is_some_and(|x| x == v));
+                let extra = c.key.keys().filter(|k| !is_year(k) && !fixed.iter().any(|(f, _)| f == k)).count();
+                if matches && extra == 0 {
+                    if let Some(year) = year_of(&c.key) {
+                        by_year.entry(year).or_default().push((table, c.value, c));
+                    }
+                }
+            }
+        }
+        for (year, values) in by_year {
+            let first = values[0];
+            for other in values.iter().skip(1) {
+                if (other.1 - first.1).abs() > 1e-6 + other.2.rounding + first.2.rounding {
+                    out.push(Finding {
+                        rule: "same_quantity",
+                        severity: Severity::Error,
+                        source,
+                        tables: vec![first.0.to_string(), other.0.to_string()],
+                        year: Some(year.clone()),
+                        cells: vec![describe(first.0, &first.2.key), describe(other.0, &other.2.key)],
+                        figures: vec![first.1, other.1],
+                        message: format!("{} in {year}: {} in {}, {} in {}", eq.name, first.1, first.0, other.1, other.0),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The countries a table names for a world region do not exceed the region's total in the
+/// table of regions (foreign students by country and by world region).
+fn regions_at_least_their_countries(by_table: &BTreeMap<&str, Vec<&RuleCell>>, source: Source, out: &mut Vec<Finding>) {
+    let pairs = [("foreign_students_by_country", "foreign_students_by_world_region")];
+    for (countries, regions) in pairs {
+        let (Some(cs), Some(rs)) = (by_table.get(countries), by_table.get(regions)) else { continue };
+        for r in rs {
+            let (Some(year), Some(region)) = (year_of(&r.key), r.key.get("world_region")) else { continue };
+            let named: Vec<&&RuleCell> = cs
+                .iter()
+                .filter(|c| year_of(&c.key).as_ref() == Some(&year) && c.key.get("country_iso3").and_then(|i| code_lists().country(i)).is_some_and(|k| k.world_region == region))
+                .collect();
+            let sum: f64 = named.iter().map(|c| c.value).sum();
+            if sum > r.value + 1e-6 {
+                out.push(Finding {
+                    rule: "parts_within_total",
+                    severity: Severity::Error,
+                    source,
+                    tables: vec![regions.to_string(), countries.to_string()],
+                    year: Some(year.clone()),
+                    cells: std::iter::once(describe(regions, &r.key)).chain(named.iter().map(|c| describe(countries, &c.key))).collect(),
+                    figures: vec![r.value, sum],
+                    message: format!("{region} {year}: the countries named add up to {sum}, more than the region's {}", r.value),
+                });
+            }
+        }
+    }
+}
+
+/// A country's cells by field of education (the text's top three of each field) do not
+/// exceed the country's total in the country tables.
+fn countries_at_least_their_fields(by_table: &BTreeMap<&str, Vec<&RuleCell>>, source: Source, out: &mut Vec<Finding>) {
+    let Some(parts) = by_table.get("mobility_by_field_country") else { return };
+    let mut sums: BTreeMap<(String, String, String), (f64, Vec<String>)> = BTreeMap::new();
+    for c in parts {
+        let (Some(y), Some(d), Some(country)) = (c.key.get("year"), c.key.get("direction"), c.key.get("country_iso3")) else { continue };
+        if c.key.get("field_code").is_some_and(|f| f == "Total") || country == "Total" {
+            continue;
+        }
+        let entry = sums.entry((y.clone(), d.clone(), country.clone())).or_default();
+        entry.0 += c.value;
+        entry.1.push(describe("mobility_by_field_country", &c.key));
+    }
+    let country_tables = ["table_6_1_3", "table_6_1_4", "table_6_1_5", "table_6_1_9", "table_6_1_10", "table_6_1_11", "table_6_1_12"];
+    for ((year, direction, country), (sum, cells)) in sums {
+        let incoming = direction == "incoming";
+        let total = country_tables
+            .iter()
+            .filter(|t| incoming == matches!(**t, "table_6_1_3" | "table_6_1_4" | "table_6_1_5"))
+            .filter_map(|t| by_table.get(t))
+            .flatten()
+            .find(|c| c.key.get("year") == Some(&year) && c.key.get("country_iso3") == Some(&country));
+        if let Some(total) = total {
+            if sum > total.value + 1e-6 {
+                let mut all = vec![describe(&total.table, &total.key)];
+                all.extend(cells);
+                out.push(Finding {
+                    rule: "parts_within_total",
+                    severity: Severity::Error,
+                    source,
+                    tables: vec!["mobility_by_field_country".to_string(), total.table.clone()],
+                    year: Some(year.clone()),
+                    cells: all,
+                    figures: vec![total.value, sum],
+                    message: format!("{direction} {country} {year}: its cells by field add up to {sum}, more than its total {}", total.value),
+                });
+            }
+        }
+    }
+}
