@@ -203,4 +203,31 @@ fn run_generates_the_national_dataset_on_first_use_and_ingests_it() {
     let cache = tmp.path().join(".hestat-cache").join(format!("national-v{}-seed1", env!("CARGO_PKG_VERSION")));
     assert!(cache.join(".complete").is_file() && cache.join("README.md").is_file());
     assert!(tmp.path().join("out/staging/students/academic_year=2024/part-0.parquet").is_file());
+
+    // Transform: the report's tables under their ids.
+    for id in ["table_6_1_1", "table_6_1_14", "figure_6_1_8", "table_8_2_3", "table_3_4_1"] {
+        assert!(tmp.path().join(format!("out/indicators/{id}.parquet")).is_file(), "{id}");
+        assert!(tmp.path().join(format!("out/indicators/{id}.csv")).is_file(), "{id}");
+    }
+    // The reproduction report: every clean published figure matched, or mismatched and
+    // explained by a contradiction the rules find in the published figures, or not producible.
+    let check = read_csv(&tmp.path().join("out/validation/reference_check.csv"));
+    let count = |status: &str, explained: Option<bool>| {
+        check.iter().filter(|r| r[2] == "true" && r[7] == status && explained.is_none_or(|e| e == !r[8].is_empty())).count()
+    };
+    assert_eq!(count("mismatched", Some(false)), 0, "unexplained mismatches: {:#?}", check.iter().filter(|r| r[7] == "mismatched" && r[8].is_empty()).collect::<Vec<_>>());
+    assert_eq!((count("matched", None), count("mismatched", Some(true)), count("not_producible", None)), (1200, 34, 331));
+    let cell = |table: &str, key: &str| check.iter().find(|r| r[3] == table && r[4] == key).map(|r| (r[5].clone(), r[6].clone(), r[7].clone())).unwrap();
+    assert_eq!(cell("table_6_1_13", "table_6_1_13{world_region=Total, year=Total}"), ("15701".into(), "15701".into(), "matched".into()));
+    assert_eq!(cell("table_8_2_3", "table_8_2_3{academic_year=2024, category=Total, measure=count}"), ("51641".into(), "51641".into(), "matched".into()));
+    // The report's own contradictions (INCONSISTENCIES.md A1-A5), found by the rules.
+    let findings = read_csv(&tmp.path().join("out/validation/consistency.csv"));
+    let found = |rule: &str, tables: &str, figures: &str| findings.iter().any(|f| f[0] == rule && f[2] == "published" && f[3] == tables && f[5] == figures);
+    assert!(found("same_quantity", "table_6_1_1 table_6_1_7", "4426; 4458"), "A1");
+    assert!(found("same_quantity", "table_6_1_13", "15701; 15733"), "A2");
+    assert!(found("same_quantity", "table_6_1_7 table_6_1_14", "539; 534"), "A3");
+    assert!(found("same_quantity", "table_6_1_4 table_6_1_6", "240; 233"), "A4");
+    assert!(found("total_equals_sum", "table_8_2_3", "51641; 51644"), "A5");
+    let produced_errors: Vec<&Vec<String>> = findings.iter().filter(|f| f[2] == "produced" && f[1] == "error").collect();
+    assert!(produced_errors.is_empty(), "{produced_errors:#?}");
 }

@@ -329,7 +329,11 @@ fn equivalences(by_table: &BTreeMap<&str, Vec<&RuleCell>>, source: Source, out: 
                 let extra = c.key.keys().filter(|k| !is_year(k) && !fixed.iter().any(|(f, _)| f == k)).count();
                 if matches && extra == 0 {
                     if let Some(year) = year_of(&c.key) {
-                        by_year.entry(year).or_default().push((table, c.value, c));
+                        // One value per table (a figure published twice is the duplicates rule's).
+                        let side = by_year.entry(year).or_default();
+                        if !side.iter().any(|(t, _, _)| t == table) {
+                            side.push((table, c.value, c));
+                        }
                     }
                 }
             }
@@ -422,5 +426,102 @@ fn countries_at_least_their_fields(by_table: &BTreeMap<&str, Vec<&RuleCell>>, so
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(table: &str, pairs: &[(&str, &str)], value: f64) -> RuleCell {
+        RuleCell { table: table.into(), key: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), value, origin: String::new(), rounding: 0.0 }
+    }
+
+    fn run(cells: &[RuleCell]) -> Vec<Finding> {
+        let context = RuleContext { percent_tables: vec!["rates_share"], overlapping: vec![], partial: vec!["named_few"] };
+        check(cells, Source::Published, &context)
+    }
+
+    fn rules(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn total_equals_sum_fires_and_keeps_quiet() {
+        let good = [cell("t", &[("year", "2024"), ("level", "a")], 2.0), cell("t", &[("year", "2024"), ("level", "b")], 3.0), cell("t", &[("year", "2024"), ("level", "Total")], 5.0)];
+        assert!(run(&good).is_empty());
+        let mut bad = good.to_vec();
+        bad[2].value = 6.0;
+        let found = run(&bad);
+        assert_eq!(rules(&found), ["total_equals_sum"]);
+        assert_eq!(found[0].figures, [6.0, 5.0]);
+        assert_eq!(found[0].year.as_deref(), Some("2024"));
+    }
+
+    #[test]
+    fn parts_within_total_fires_only_when_named_parts_exceed_the_total() {
+        let quiet = [cell("named_few", &[("year", "2024"), ("country_iso3", "KGZ")], 4.0), cell("named_few", &[("year", "2024"), ("country_iso3", "Total")], 10.0)];
+        assert!(run(&quiet).is_empty(), "a partial list below its total is fine");
+        let loud = [cell("named_few", &[("year", "2024"), ("country_iso3", "KGZ")], 12.0), cell("named_few", &[("year", "2024"), ("country_iso3", "Total")], 10.0)];
+        assert_eq!(rules(&run(&loud)), ["parts_within_total"]);
+    }
+
+    #[test]
+    fn shares_must_lie_in_range_and_partition_to_100() {
+        let share = |level: &str, v: f64| cell("s", &[("year", "2024"), ("level", level), ("measure", "share")], v);
+        assert!(run(&[share("a", 40.0), share("b", 60.0)]).is_empty());
+        assert_eq!(rules(&run(&[share("a", 40.0), share("b", 65.0)])), ["shares_sum_to_100"]);
+        assert_eq!(rules(&run(&[share("a", 140.0)])), ["share_in_range"]);
+        // Printed with one decimal: 33.3 + 33.3 + 33.3 is 100 within rounding.
+        let rounded = |level: &str| RuleCell { rounding: 0.05, ..share(level, 33.3) };
+        assert!(run(&[rounded("a"), rounded("b"), rounded("c")]).is_empty());
+    }
+
+    #[test]
+    fn a_published_share_must_match_its_count() {
+        let c = |level: &str, measure: &str, v: f64| cell("s", &[("year", "2024"), ("level", level), ("measure", measure)], v);
+        let base = vec![c("a", "count", 1.0), c("b", "count", 3.0), c("Total", "count", 4.0)];
+        let mut good = base.clone();
+        good.extend([RuleCell { rounding: 0.05, ..c("a", "share", 25.0) }, RuleCell { rounding: 0.05, ..c("b", "share", 75.0) }]);
+        assert!(run(&good).is_empty());
+        let mut bad = base;
+        bad.extend([RuleCell { rounding: 0.05, ..c("a", "share", 20.0) }, RuleCell { rounding: 0.05, ..c("b", "share", 80.0) }]);
+        assert_eq!(rules(&run(&bad)), ["share_matches_count", "share_matches_count"]);
+    }
+
+    #[test]
+    fn the_same_quantity_must_be_equal_wherever_it_appears() {
+        // Declared equivalence: Table 6.1.1's outgoing total and Table 6.1.13's Total.
+        let a = cell("table_6_1_1", &[("year", "2023"), ("direction", "outgoing")], 4426.0);
+        let b = cell("table_6_1_13", &[("year", "2023"), ("world_region", "Total")], 4426.0);
+        assert!(run(&[a.clone(), b.clone()]).is_empty());
+        let found = run(&[a.clone(), RuleCell { value: 4458.0, ..b }]);
+        assert_eq!(rules(&found), ["same_quantity"]);
+        assert_eq!(found[0].tables, ["table_6_1_1", "table_6_1_13"]);
+        // One cell published twice with two values.
+        let twice = run(&[a.clone(), RuleCell { value: 4458.0, origin: "text:4694".into(), ..a }]);
+        assert_eq!(rules(&twice), ["same_quantity"]);
+    }
+
+    #[test]
+    fn year_on_year_changes_beyond_20_percent_are_warnings() {
+        let y = |year: &str, v: f64| cell("t", &[("year", year), ("level", "a")], v);
+        assert!(run(&[y("2023", 100.0), y("2024", 119.0)]).is_empty());
+        let found = run(&[y("2023", 100.0), y("2024", 121.0)]);
+        assert_eq!(rules(&found), ["year_on_year"]);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(run(&[y("2023", 10.0), y("2024", 30.0)]).is_empty(), "small counts (under 50) move by chance");
+        assert!(run(&[y("2021", 100.0), y("2024", 300.0)]).is_empty(), "only consecutive years");
+    }
+
+    #[test]
+    fn countries_named_for_a_region_must_not_exceed_it() {
+        let region = cell("foreign_students_by_world_region", &[("academic_year", "2024"), ("world_region", "Middle East")], 362.0);
+        let jor = cell("foreign_students_by_country", &[("academic_year", "2024"), ("country_iso3", "JOR")], 156.0);
+        let afg = cell("foreign_students_by_country", &[("academic_year", "2024"), ("country_iso3", "AFG")], 662.0);
+        assert!(run(&[region.clone(), jor.clone()]).is_empty());
+        let found = run(&[region, jor, afg]);
+        assert_eq!(rules(&found), ["parts_within_total"]);
+        assert_eq!(found[0].figures, [362.0, 818.0]);
     }
 }

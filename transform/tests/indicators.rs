@@ -1,0 +1,252 @@
+//! Every indicator family on a small hand-made staging set, with the answers worked out by
+//! hand in the comments.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use hestat_transform::check::produced_cells;
+use hestat_transform::staging::Staging;
+use hestat_transform::{compute, Produced};
+use polars::prelude::*;
+
+fn write(root: &Path, family: &str, partition: Option<(&str, i32)>, columns: Vec<Column>) {
+    let dir = match partition {
+        Some((key, value)) => root.join(family).join(format!("{key}={value}")),
+        None => root.join(family),
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut df = DataFrame::new_infer_height(columns).unwrap();
+    ParquetWriter::new(std::fs::File::create(dir.join("part-0.parquet")).unwrap()).finish(&mut df).unwrap();
+}
+
+fn s(name: &str, values: &[&str]) -> Column {
+    Column::new(name.into(), values.iter().map(|v| if v.is_empty() { None } else { Some(*v) }).collect::<Vec<Option<&str>>>())
+}
+
+fn i(name: &str, values: &[i64]) -> Column {
+    Column::new(name.into(), values.to_vec())
+}
+
+fn i32s(name: &str, values: &[i32]) -> Column {
+    Column::new(name.into(), values.to_vec())
+}
+
+fn b(name: &str, values: &[u8]) -> Column {
+    Column::new(name.into(), values.iter().map(|v| *v == 1).collect::<Vec<bool>>())
+}
+
+/// Three institutions; eight students in 2024 and two in 2021; mobility, grants, population,
+/// TVET and staff.
+fn staging(root: &Path) {
+    // H1 Almaty city (national), H2 Abai region (state; East Kazakhstan before 2022), H3 Astana (private).
+    write(root, "hei", None, vec![s("hei_code", &["H1", "H2", "H3"]), s("region", &["KZ-75", "KZ-10", "KZ-71"]), s("legal_form", &["national", "state", "private"])]);
+    //            1      2      3      4      5      6      7      8
+    write(root, "students", Some(("academic_year", 2024)), vec![
+        s("hei_code", &["H1", "H1", "H1", "H2", "H2", "H3", "H3", "H3"]),
+        s("gender", &["F", "M", "F", "F", "M", "M", "F", "F"]),
+        i32s("birth_year", &[2005, 2004, 2001, 2006, 2003, 2002, 2005, 2006]),
+        s("citizenship", &["KAZ", "KAZ", "IND", "KAZ", "KAZ", "CHN", "KAZ", "IND"]),
+        s("level", &["bachelor", "bachelor", "bachelor", "bachelor", "master", "master", "bachelor", "preparatory"]),
+        s("field_code", &["01", "07", "10", "01", "04", "04", "10", ""]),
+        i32s("study_year", &[1, 2, 3, 1, 1, 2, 1, 1]),
+        s("funding", &["state_grant", "paid", "paid", "state_grant", "state_grant", "state_grant", "paid", "paid"]),
+        s("grant_quota", &["rural", "", "", "none", "orphan", "none", "", ""]),
+        b("admitted", &[1, 0, 0, 1, 1, 0, 1, 1]),
+        b("sen", &[0, 1, 0, 0, 0, 0, 1, 0]),
+        s("disability_group", &["", "II", "", "", "", "", "", ""]),
+        b("low_income", &[0, 0, 0, 1, 0, 0, 1, 0]),
+        b("large_family", &[0, 0, 0, 1, 0, 0, 0, 0]),
+        b("dormitory", &[1, 1, 0, 0, 0, 1, 0, 1]),
+        s("study_form", &["full_time"; 8]),
+        s("language", &["kk", "ru", "en", "kk", "kk", "ru", "kk", "en"]),
+    ]);
+    write(root, "students", Some(("academic_year", 2021)), vec![
+        s("hei_code", &["H1", "H2"]),
+        s("gender", &["F", "M"]),
+        i32s("birth_year", &[2002, 2001]),
+        s("citizenship", &["KAZ", "KAZ"]),
+        s("level", &["bachelor", "bachelor"]),
+        s("field_code", &["01", "02"]),
+        i32s("study_year", &[1, 2]),
+        s("funding", &["paid", "paid"]),
+        s("grant_quota", &["", ""]),
+        b("admitted", &[1, 0]),
+        b("sen", &[0, 0]),
+        s("disability_group", &["", ""]),
+        b("low_income", &[0, 0]),
+        b("large_family", &[0, 0]),
+        b("dormitory", &[0, 0]),
+        s("study_form", &["full_time", "full_time"]),
+        s("language", &["kk", "kk"]),
+    ]);
+    write(root, "mobility", Some(("year", 2024)), vec![
+        s("hei_code", &["H1", "H1", "H2", "H3", "H1", "H2"]),
+        s("direction", &["outgoing", "outgoing", "incoming", "outgoing", "outgoing", "outgoing"]),
+        s("participant", &["student", "student", "student", "student", "staff", "staff"]),
+        s("country", &["TUR", "POL", "KGZ", "TUR", "UZB", "TUR"]),
+        s("level", &["bachelor", "master", "bachelor", "bachelor", "none", "none"]),
+        s("field_code", &["01", "04", "01", "01", "07", "07"]),
+        s("funding_source", &["state_budget", "erasmus", "mutual_exchange", "own_funds", "university", "erasmus"]),
+        s("mode", &["offline", "online", "offline", "offline", "offline", "blended"]),
+        s("mobility_type", &["credit", "credit", "credit", "summer_school", "internship", "internship"]),
+        b("sen", &[0, 0, 0, 1, 0, 0]),
+        i("count", &[3, 1, 2, 2, 1, 4]),
+    ]);
+    write(root, "state_order", Some(("academic_year", 2024)), vec![
+        s("level", &["bachelor", "bachelor", "master"]),
+        s("field_code", &["01", "01", "04"]),
+        s("quota", &["none", "rural", "none"]),
+        i("grants", &[100, 30, 20]),
+    ]);
+    // Population aged 18-22 (and 17, which does not count): Almaty city 10, Abai 20, Astana 5.
+    write(root, "population", Some(("year", 2024)), vec![
+        s("region", &["KZ-75", "KZ-75", "KZ-10", "KZ-71", "KZ-63"]),
+        i32s("age", &[18, 17, 20, 22, 19]),
+        s("gender", &["F", "F", "M", "F", "M"]),
+        i("population", &[10, 99, 20, 5, 40]),
+    ]);
+    write(root, "population", Some(("year", 2021)), vec![s("region", &["KZ-75", "KZ-63"]), i32s("age", &[19, 21]), s("gender", &["F", "M"]), i("population", &[4, 8])]);
+    write(root, "tvet_students", Some(("academic_year", 2024)), vec![s("region", &["KZ-75", "KZ-10"]), i("students", &[2, 1])]);
+    write(root, "tvet_students", Some(("academic_year", 2021)), vec![s("region", &["KZ-63"]), i("students", &[1])]);
+    write(root, "staff", Some(("academic_year", 2024)), vec![
+        s("hei_code", &["H1", "H1", "H2", "H3"]),
+        s("degree", &["phd", "candidate", "master", "phd"]),
+        s("title", &["none", "docent", "none", "professor"]),
+    ]);
+}
+
+fn produced() -> BTreeMap<String, BTreeMap<BTreeMap<String, String>, f64>> {
+    let tmp = tempfile::tempdir().unwrap();
+    staging(tmp.path());
+    let (tables, not_produced): (Vec<Produced>, _) = compute(&Staging::new(tmp.path())).unwrap();
+    assert!(not_produced.is_empty(), "{not_produced:?}");
+    produced_cells(&tables)
+}
+
+fn value(tables: &BTreeMap<String, BTreeMap<BTreeMap<String, String>, f64>>, table: &str, pairs: &[(&str, &str)]) -> f64 {
+    let key: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    *tables.get(table).unwrap_or_else(|| panic!("no table {table}")).get(&key).unwrap_or_else(|| panic!("{table}: no cell {key:?}"))
+}
+
+#[test]
+fn enrollment_admissions_and_state_funding() {
+    let t = produced();
+    // Almaty city: students 1-3; Abai: 4-5; Astana: 6-8; 8 in all.
+    assert_eq!(value(&t, "enrollment_by_region", &[("academic_year", "2024"), ("region_code", "KZ-75")]), 3.0);
+    assert_eq!(value(&t, "enrollment_by_region", &[("academic_year", "2024"), ("region_code", "Total")]), 8.0);
+    assert_eq!(value(&t, "enrollment_by_legal_form", &[("academic_year", "2024"), ("legal_form", "private")]), 3.0);
+    assert_eq!(value(&t, "enrollment_by_level_field", &[("academic_year", "2024"), ("level", "bachelor"), ("field_code", "Total")]), 5.0);
+    // Age = 2024 - birth year: students 1 and 7 (2005) are 19.
+    assert_eq!(value(&t, "enrollment_by_gender_age", &[("academic_year", "2024"), ("gender", "Total"), ("age", "19")]), 2.0);
+    // Admitted: 1, 4, 5, 7, 8; under the state order: 1, 4, 5.
+    assert_eq!(value(&t, "admissions", &[("academic_year", "2024"), ("funding", "Total")]), 5.0);
+    assert_eq!(value(&t, "admissions", &[("academic_year", "2024"), ("funding", "state_grant")]), 3.0);
+    // State grants: 1, 4, 5, 6 of 8 = 50%.
+    assert_eq!(value(&t, "state_funded_share", &[("academic_year", "2024"), ("measure", "state_funded")]), 4.0);
+    assert_eq!(value(&t, "state_funded_share", &[("academic_year", "2024"), ("measure", "share")]), 50.0);
+    // Quotas: an empty quota is `none` (2, 3, 4, 6, 7, 8 → 6).
+    assert_eq!(value(&t, "students_by_grant_quota", &[("academic_year", "2024"), ("quota", "none")]), 6.0);
+    assert_eq!(value(&t, "students_by_grant_quota", &[("academic_year", "2024"), ("quota", "rural")]), 1.0);
+}
+
+#[test]
+fn gross_enrollment_ratio_counts_tvet_excludes_preparatory_and_uses_the_regions_of_the_year() {
+    let t = produced();
+    // Almaty city 2024: (3 students + 2 TVET) / 10 aged 18-22 (the 99 aged 17 do not count) = 50%.
+    assert_eq!(value(&t, "table_3_4_1", &[("academic_year", "2024"), ("region_code", "KZ-75")]), 50.0);
+    // Astana: students 6 and 7 (8 is preparatory) / 5 = 40%.
+    assert_eq!(value(&t, "table_3_4_1", &[("academic_year", "2024"), ("region_code", "KZ-71")]), 40.0);
+    // National: (7 students + 3 TVET) / (10 + 20 + 5 + 40) = 10 / 75.
+    assert!((value(&t, "table_3_4_1", &[("academic_year", "2024"), ("region_code", "Total")]) - 1000.0 / 75.0).abs() < 1e-9);
+    // 2021: H2 (Abai) reports under East Kazakhstan: (1 student + 1 TVET) / 8 = 25%.
+    assert_eq!(value(&t, "table_3_4_1", &[("academic_year", "2021"), ("region_code", "KZ-63")]), 25.0);
+}
+
+#[test]
+fn grants() {
+    let t = produced();
+    assert_eq!(value(&t, "grants_by_level_field_quota", &[("academic_year", "2024"), ("level", "Total"), ("field_code", "Total"), ("quota", "Total")]), 150.0);
+    assert_eq!(value(&t, "grants_by_level_field_quota", &[("academic_year", "2024"), ("level", "bachelor"), ("field_code", "Total"), ("quota", "rural")]), 30.0);
+    assert_eq!(value(&t, "figure_2_2_1", &[("academic_year", "2024")]), 130.0);
+}
+
+#[test]
+fn mobility_students_and_staff() {
+    let t = produced();
+    // Students: outgoing 3 + 1 + 2 = 6, incoming 2.
+    assert_eq!(value(&t, "table_6_1_1", &[("year", "2024"), ("direction", "outgoing")]), 6.0);
+    assert_eq!(value(&t, "table_6_1_1", &[("year", "2024"), ("direction", "incoming")]), 2.0);
+    // Turkiye is in Europe (the report's regions): 5 outgoing; Poland 1; Europe 6.
+    assert_eq!(value(&t, "table_6_1_9", &[("year", "2024"), ("country_iso3", "TUR")]), 5.0);
+    assert_eq!(value(&t, "table_6_1_9", &[("year", "2024"), ("country_iso3", "Total")]), 6.0);
+    assert_eq!(value(&t, "table_6_1_13", &[("year", "2024"), ("world_region", "Europe")]), 6.0);
+    assert_eq!(value(&t, "table_6_1_6", &[("year", "2024"), ("world_region", "CIS")]), 2.0);
+    // Multi-year totals: the one year here.
+    assert_eq!(value(&t, "table_6_1_13", &[("year", "Total"), ("world_region", "Total")]), 6.0);
+    assert_eq!(value(&t, "table_6_1_14", &[("year", "2024"), ("funding_source", "state_budget")]), 3.0);
+    assert_eq!(value(&t, "table_6_1_7", &[("year", "2024"), ("category", "extra_budgetary")]), 3.0);
+    assert_eq!(value(&t, "mobility_by_mode", &[("year", "2024"), ("direction", "outgoing"), ("mode", "offline")]), 5.0);
+    assert_eq!(value(&t, "mobility_by_type", &[("year", "2024"), ("direction", "outgoing"), ("mobility_type", "summer_school")]), 2.0);
+    // Top three of field 01 outgoing: TUR (3 + 2).
+    assert_eq!(value(&t, "mobility_top3_countries_by_field", &[("year", "2024"), ("direction", "outgoing"), ("field_code", "01"), ("country_iso3", "TUR")]), 5.0);
+    // Institutions with outgoing student mobility: H1, H3 (national, private).
+    assert_eq!(value(&t, "mobility_heis_by_legal_form", &[("year", "2024"), ("direction", "outgoing"), ("participant", "student"), ("legal_form", "Total")]), 2.0);
+    // Staff: 1 (H1, national) + 4 (H2, state) = 5; state 80%.
+    assert_eq!(value(&t, "table_6_1_17", &[("year", "2024"), ("legal_form", "Total"), ("measure", "count")]), 5.0);
+    assert_eq!(value(&t, "table_6_1_17", &[("year", "2024"), ("legal_form", "state"), ("measure", "share")]), 80.0);
+    assert_eq!(value(&t, "table_6_1_20", &[("year", "2024"), ("country_iso3", "Total")]), 2.0);
+    // SEN students in mobility: the 2 of H3.
+    assert_eq!(value(&t, "sen_students_in_mobility", &[("year", "2024"), ("direction", "outgoing"), ("field_code", "Total")]), 2.0);
+}
+
+#[test]
+fn international_students() {
+    let t = produced();
+    // Foreign: 3 (IND, H1), 6 (CHN, H3), 8 (IND, H3, preparatory).
+    assert_eq!(value(&t, "figure_6_1_3", &[("academic_year", "2024")]), 3.0);
+    assert_eq!(value(&t, "table_6_1_16", &[("academic_year", "2024"), ("category", "budget")]), 1.0);
+    assert_eq!(value(&t, "table_6_1_15", &[("academic_year", "2024"), ("hei_code", "H3"), ("measure", "of_which_indian_citizens")]), 1.0);
+    assert_eq!(value(&t, "foreign_students_by_country", &[("academic_year", "2024"), ("country_iso3", "IND")]), 2.0);
+    assert_eq!(value(&t, "foreign_students_by_field", &[("academic_year", "2024"), ("field_code", "")]), 1.0, "preparatory: no field");
+    assert_eq!(value(&t, "foreign_students_by_level_study_year", &[("academic_year", "2024"), ("level", "master"), ("study_year", "Total")]), 1.0);
+    assert!((value(&t, "international_students_share", &[("academic_year", "2024")]) - 37.5).abs() < 1e-9);
+    // Outbound credit mobility ratio: 6 outgoing / 8 students = 75%.
+    assert_eq!(value(&t, "outbound_mobility_ratio", &[("year", "2024")]), 75.0);
+}
+
+#[test]
+fn inclusion() {
+    let t = produced();
+    // SEN: students 2 (group II, dormitory) and 7 (no group); 2 of 8 = 25%.
+    assert_eq!(value(&t, "sen_students", &[("academic_year", "2024"), ("measure", "count")]), 2.0);
+    assert_eq!(value(&t, "sen_students", &[("academic_year", "2024"), ("measure", "share")]), 25.0);
+    assert_eq!(value(&t, "table_8_2_1", &[("academic_year", "2024"), ("level", "bachelor"), ("measure", "share")]), 100.0);
+    assert_eq!(value(&t, "figure_8_2_1", &[("academic_year", "2024"), ("disability_group", "II"), ("measure", "count")]), 1.0);
+    assert_eq!(value(&t, "sen_students_by_dormitory", &[("academic_year", "2024"), ("category", "dormitory"), ("measure", "count")]), 1.0);
+    // Vulnerable: 1 (rural quota), 4 (low income and large family), 7 (low income): 3 students,
+    // categories 2 + 1 + 1 = 4 (student 4 is in two).
+    assert_eq!(value(&t, "table_8_2_3", &[("academic_year", "2024"), ("category", "Total"), ("measure", "count")]), 3.0);
+    assert_eq!(value(&t, "table_8_2_3", &[("academic_year", "2024"), ("category", "low_income"), ("measure", "count")]), 2.0);
+    assert_eq!(value(&t, "vulnerable_students_by_field", &[("academic_year", "2024"), ("field_code", "01"), ("measure", "count")]), 2.0);
+}
+
+#[test]
+fn staff_and_the_network() {
+    let t = produced();
+    assert_eq!(value(&t, "staff_by_degree", &[("academic_year", "2024"), ("degree", "Total")]), 4.0);
+    assert_eq!(value(&t, "staff_by_degree_share", &[("academic_year", "2024"), ("degree", "phd")]), 50.0);
+    assert_eq!(value(&t, "staff_by_title_share", &[("academic_year", "2024"), ("title", "none")]), 50.0);
+    assert_eq!(value(&t, "hei_by_legal_form", &[("legal_form", "Total")]), 3.0);
+}
+
+#[test]
+fn an_absent_family_leaves_its_indicators_out_with_the_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    staging(tmp.path());
+    std::fs::remove_dir_all(tmp.path().join("staff")).unwrap();
+    let (tables, not_produced) = compute(&Staging::new(tmp.path())).unwrap();
+    let ids: Vec<&str> = not_produced.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, ["staff_by_degree", "staff_by_degree_share", "staff_by_title_share"]);
+    assert!(not_produced[0].1.contains("no staged `staff` records"), "{}", not_produced[0].1);
+    assert!(tables.iter().any(|t| t.id == "table_6_1_1"));
+}
