@@ -77,11 +77,6 @@ impl Frames {
         Ok(self.hei.clone().ok_or_else(|| missing("hei"))?.select([col("hei_code"), col("region").alias("region_code"), col("legal_form")]))
     }
 
-    /// Students with their institution's region and legal form.
-    pub fn students_at_hei(&self) -> PolarsResult<LazyFrame> {
-        Ok(self.students()?.join(self.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Inner)))
-    }
-
     pub fn mobility(&self) -> PolarsResult<LazyFrame> {
         self.mobility.clone().ok_or_else(|| missing("mobility"))
     }

@@ -25,15 +25,31 @@ fn students_by(id: &'static str, dims: &'static [&'static str], totals: &'static
         reproduces: None,
         plan: Box::new(move |f| {
             // Vocabulary: `quota` (grant quota), `mode` (form of study), `category` (language).
-            let lf = f.students_at_hei()?.with_columns([
+            let lf = f.students()?.with_columns([
                 (col("academic_year") - col("birth_year")).alias("age"),
                 col("grant_quota").fill_null(lit("none")).alias("quota"),
                 col("study_form").alias("mode"),
                 col("language").alias("category"),
             ]);
-            Ok(sorted(with_totals(count_by(lf, dims), dims, totals)?, dims))
+            Ok(sorted(with_totals(count_with_institution(f, lf, dims)?, dims, totals)?, dims))
         }),
     }
+}
+
+/// Records counted by `dims`, where `region_code` and `legal_form` (the institution's) are
+/// looked up after counting by institution: the registry is joined to the counts, not to
+/// every record.
+pub fn count_with_institution(f: &Frames, lf: LazyFrame, dims: &[&str]) -> PolarsResult<LazyFrame> {
+    let of_institution = |d: &&str| matches!(*d, "region_code" | "legal_form");
+    if !dims.iter().any(of_institution) {
+        return Ok(count_by(lf, dims));
+    }
+    let mut by_hei: Vec<&str> = dims.iter().filter(|d| !of_institution(d)).copied().collect();
+    if !by_hei.contains(&"hei_code") {
+        by_hei.push("hei_code");
+    }
+    let counted = count_by(lf, &by_hei).join(f.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Inner));
+    Ok(sum_by(counted, dims, "value"))
 }
 
 /// region_code → the region it was reported under before 2022 (itself when unchanged).
@@ -53,8 +69,8 @@ pub fn region_as_published(lf: LazyFrame, year_column: &str) -> LazyFrame {
 }
 
 fn gross_enrollment_ratio(f: &Frames) -> PolarsResult<LazyFrame> {
-    let students = region_as_published(f.students_at_hei()?.filter(col("level").neq(lit("preparatory"))), "academic_year");
-    let students = count_by(students, &["academic_year", "region_code"]).rename(["value"], ["students"], true);
+    let students = count_with_institution(f, f.students()?.filter(col("level").neq(lit("preparatory"))), &["academic_year", "region_code"])?;
+    let students = sum_by(region_as_published(students, "academic_year"), &["academic_year", "region_code"], "value").rename(["value"], ["students"], true);
     let tvet = f.tvet_students()?.select([col("academic_year"), col("region").alias("region_code"), col("students").alias("tvet")]);
     let tvet = sum_by(tvet, &["academic_year", "region_code"], "tvet").rename(["value"], ["tvet"], true);
     let population = f

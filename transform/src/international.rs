@@ -13,8 +13,10 @@ use crate::enrollment::region_as_published;
 use crate::tidy::{count_by, sorted, with_totals};
 
 fn foreign(f: &Frames) -> PolarsResult<LazyFrame> {
-    Ok(f.students_at_hei()?
+    // Foreign students are few: filter first, then look up their institutions.
+    Ok(f.students()?
         .filter(col("citizenship").neq(lit("KAZ")))
+        .join(f.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Inner))
         .with_columns([col("citizenship").alias("country_iso3"), col("study_year").cast(DataType::String)])
         .join(world_regions().lazy(), [col("country_iso3")], [col("country_iso3")], JoinArgs::new(JoinType::Left)))
 }
