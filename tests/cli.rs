@@ -213,7 +213,7 @@ fn run_generates_the_national_dataset_on_first_use_and_ingests_it() {
     // explained by a contradiction the rules find in the published figures, or not producible.
     let check = read_csv(&tmp.path().join("out/validation/reference_check.csv"));
     let count = |status: &str, explained: Option<bool>| {
-        check.iter().filter(|r| r[2] == "true" && r[7] == status && explained.is_none_or(|e| e == !r[8].is_empty())).count()
+        check.iter().filter(|r| r[2] == "true" && r[7] == status && explained.is_none_or(|e| e != r[8].is_empty())).count()
     };
     assert_eq!(count("mismatched", Some(false)), 0, "unexplained mismatches: {:#?}", check.iter().filter(|r| r[7] == "mismatched" && r[8].is_empty()).collect::<Vec<_>>());
     assert_eq!((count("matched", None), count("mismatched", Some(true)), count("not_producible", None)), (1200, 34, 331));

@@ -357,12 +357,15 @@ fn participating_heis(year: i32, direction: &str) -> usize {
     }
 }
 
+/// (country, field) of every person, and the countries whose caps had to be loosened.
+pub type CountryFieldPairs = (Vec<(&'static str, &'static str)>, Vec<&'static str>);
+
 /// (country, field) of every person, from a country × field table that holds the country
 /// totals, the field totals and the text's top three countries of each field: those cells are
 /// fixed, every other country of that field stays below the third (capped fit). Where a
 /// country's top-three cells exceed its own total (inbound Russia 2024: 275 against 219,
 /// inconsistency A15), they are scaled down to it.
-pub fn country_field_pairs(targets: &MobilityTargets) -> Result<(Vec<(&'static str, &'static str)>, Vec<&'static str>), String> {
+pub fn country_field_pairs(targets: &MobilityTargets) -> Result<CountryFieldPairs, String> {
     let countries: Vec<(&'static str, u64)> = targets.by_country.clone();
     let fields: Vec<(&'static str, u64)> = targets.by_field.clone();
     let ci = |c: &str| countries.iter().position(|(x, _)| *x == c);

@@ -40,9 +40,17 @@ pub struct Indicator {
 /// A lazy plan over the staged frames.
 pub type Plan = Box<dyn Fn(&Frames) -> PolarsResult<LazyFrame> + Send + Sync>;
 
-/// The staged families, as lazy frames (absent when nothing was staged).
+/// The staged families, as lazy frames (absent when nothing was staged), and two summaries of
+/// the students that most enrollment indicators start from.
 pub struct Frames {
     pub students: Option<LazyFrame>,
+    /// Students counted (`students`) by academic year, institution, level, field, year of
+    /// study, funding, grant quota and admission: a few hundred thousand cells whatever the
+    /// number of students, computed once.
+    pub enrollment: Option<LazyFrame>,
+    /// Students counted by academic year, institution, gender, year of birth, form of study
+    /// and language.
+    pub demography: Option<LazyFrame>,
     pub hei: Option<LazyFrame>,
     pub mobility: Option<LazyFrame>,
     pub state_order: Option<LazyFrame>,
@@ -51,14 +59,42 @@ pub struct Frames {
     pub staff: Option<LazyFrame>,
 }
 
+/// The dimensions of the demography summary.
+pub const DEMOGRAPHY_DIMENSIONS: [&str; 6] = ["academic_year", "hei_code", "gender", "birth_year", "study_form", "language"];
+
+/// The dimensions of the enrollment summary.
+pub const ENROLLMENT_DIMENSIONS: [&str; 9] = ["academic_year", "hei_code", "level", "field_code", "study_year", "funding", "grant_quota", "admitted", "citizenship"];
+
 fn missing(family: &str) -> PolarsError {
     PolarsError::NoData(format!("no staged `{family}` records").into())
 }
 
 impl Frames {
     pub fn open(staging: &Staging) -> Result<Frames, TransformError> {
+        let students = staging.scan("students")?;
+        // The summaries are made one year at a time, so memory follows a year's students.
+        let mut enrollment = Vec::new();
+        let mut demography = Vec::new();
+        for year in staging.partitions("students")? {
+            let summary = |dims: &[&str]| year.clone().group_by(dims.iter().map(|d| col(*d)).collect::<Vec<_>>()).agg([len().cast(DataType::Int64).alias("students")]);
+            let plans = vec![summary(&ENROLLMENT_DIMENSIONS).logical_plan, summary(&DEMOGRAPHY_DIMENSIONS).logical_plan];
+            let mut frames = LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())
+                .map_err(|e| TransformError::Staging { path: staging.root().join("students"), message: e.to_string() })?
+                .into_iter();
+            enrollment.extend(frames.next().map(DataFrame::lazy));
+            demography.extend(frames.next().map(DataFrame::lazy));
+        }
+        let stack = |frames: Vec<LazyFrame>| -> Result<Option<LazyFrame>, TransformError> {
+            if frames.is_empty() {
+                return Ok(None);
+            }
+            concat(frames, UnionArgs::default()).map(Some).map_err(|e| TransformError::Staging { path: staging.root().join("students"), message: e.to_string() })
+        };
+        let (enrollment, demography) = (stack(enrollment)?, stack(demography)?);
         Ok(Frames {
-            students: staging.scan("students")?,
+            students,
+            enrollment,
+            demography,
             hei: staging.scan("hei")?,
             mobility: staging.scan("mobility")?,
             state_order: staging.scan("state_order")?,
@@ -70,6 +106,16 @@ impl Frames {
 
     pub fn students(&self) -> PolarsResult<LazyFrame> {
         self.students.clone().ok_or_else(|| missing("students"))
+    }
+
+    /// The enrollment summary (see [`Frames::enrollment`]); sum `students` to count.
+    pub fn enrollment(&self) -> PolarsResult<LazyFrame> {
+        self.enrollment.clone().ok_or_else(|| missing("students"))
+    }
+
+    /// The demography summary (see [`Frames::demography`]); sum `students` to count.
+    pub fn demography(&self) -> PolarsResult<LazyFrame> {
+        self.demography.clone().ok_or_else(|| missing("students"))
     }
 
     /// The registry: hei_code, region_code, legal_form.

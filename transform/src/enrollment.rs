@@ -24,32 +24,37 @@ fn students_by(id: &'static str, dims: &'static [&'static str], totals: &'static
         sources: &["students", "hei"],
         reproduces: None,
         plan: Box::new(move |f| {
-            // Vocabulary: `quota` (grant quota), `mode` (form of study), `category` (language).
-            let lf = f.students()?.with_columns([
-                (col("academic_year") - col("birth_year")).alias("age"),
-                col("grant_quota").fill_null(lit("none")).alias("quota"),
-                col("study_form").alias("mode"),
-                col("language").alias("category"),
-            ]);
-            Ok(sorted(with_totals(count_with_institution(f, lf, dims)?, dims, totals)?, dims))
+            // From the summary that holds the dimensions. Vocabulary: `quota` (grant quota),
+            // `mode` (form of study), `category` (language).
+            let demographic = dims.iter().any(|d| matches!(*d, "gender" | "age" | "mode" | "category"));
+            let lf = if demographic {
+                f.demography()?.with_columns([
+                    (col("academic_year") - col("birth_year")).alias("age"),
+                    col("study_form").alias("mode"),
+                    col("language").alias("category"),
+                ])
+            } else {
+                f.enrollment()?.with_column(col("grant_quota").fill_null(lit("none")).alias("quota"))
+            };
+            Ok(sorted(with_totals(sum_with_institution(f, lf, dims)?, dims, totals)?, dims))
         }),
     }
 }
 
-/// Records counted by `dims`, where `region_code` and `legal_form` (the institution's) are
-/// looked up after counting by institution: the registry is joined to the counts, not to
-/// every record.
-pub fn count_with_institution(f: &Frames, lf: LazyFrame, dims: &[&str]) -> PolarsResult<LazyFrame> {
+/// The `students` of a summary added up by `dims`, where `region_code` and `legal_form` (the
+/// institution's) are looked up after adding up by institution: the registry is joined to the
+/// sums, not to every cell.
+pub fn sum_with_institution(f: &Frames, lf: LazyFrame, dims: &[&str]) -> PolarsResult<LazyFrame> {
     let of_institution = |d: &&str| matches!(*d, "region_code" | "legal_form");
     if !dims.iter().any(of_institution) {
-        return Ok(count_by(lf, dims));
+        return Ok(sum_by(lf, dims, "students"));
     }
     let mut by_hei: Vec<&str> = dims.iter().filter(|d| !of_institution(d)).copied().collect();
     if !by_hei.contains(&"hei_code") {
         by_hei.push("hei_code");
     }
-    let counted = count_by(lf, &by_hei).join(f.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Inner));
-    Ok(sum_by(counted, dims, "value"))
+    let summed = sum_by(lf, &by_hei, "students").join(f.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Inner));
+    Ok(sum_by(summed, dims, "value"))
 }
 
 /// region_code → the region it was reported under before 2022 (itself when unchanged).
@@ -69,7 +74,7 @@ pub fn region_as_published(lf: LazyFrame, year_column: &str) -> LazyFrame {
 }
 
 fn gross_enrollment_ratio(f: &Frames) -> PolarsResult<LazyFrame> {
-    let students = count_with_institution(f, f.students()?.filter(col("level").neq(lit("preparatory"))), &["academic_year", "region_code"])?;
+    let students = sum_with_institution(f, f.enrollment()?.filter(col("level").neq(lit("preparatory"))), &["academic_year", "region_code"])?;
     let students = sum_by(region_as_published(students, "academic_year"), &["academic_year", "region_code"], "value").rename(["value"], ["students"], true);
     let tvet = f.tvet_students()?.select([col("academic_year"), col("region").alias("region_code"), col("students").alias("tvet")]);
     let tvet = sum_by(tvet, &["academic_year", "region_code"], "tvet").rename(["value"], ["tvet"], true);
@@ -128,7 +133,7 @@ pub fn indicators() -> Vec<Indicator> {
             reproduces: Some("Section 3.2 infographic: admissions"),
             plan: Box::new(|f| {
                 let dims = ["academic_year", "funding"];
-                Ok(sorted(with_totals(count_by(f.students()?.filter(col("admitted")), &dims), &dims, &["funding"])?, &dims))
+                Ok(sorted(with_totals(sum_by(f.enrollment()?.filter(col("admitted")), &dims, "students"), &dims, &["funding"])?, &dims))
             }),
         },
         Indicator {
@@ -141,9 +146,9 @@ pub fn indicators() -> Vec<Indicator> {
             sources: &["students"],
             reproduces: Some("Section 3.2: state-funded students"),
             plan: Box::new(|f| {
-                let by_year = f.students()?.group_by([col("academic_year")]).agg([
-                    col("funding").eq(lit("state_grant")).sum().cast(DataType::Float64).alias("state_funded"),
-                    len().cast(DataType::Float64).alias("all"),
+                let by_year = f.enrollment()?.group_by([col("academic_year")]).agg([
+                    col("students").filter(col("funding").eq(lit("state_grant"))).sum().cast(DataType::Float64).alias("state_funded"),
+                    col("students").sum().cast(DataType::Float64).alias("all"),
                 ]);
                 let measure = |name: &str, value: Expr, unit: &str| by_year.clone().select([col("academic_year"), lit(name).alias("measure"), value.alias("value"), lit(unit).alias("unit")]);
                 let parts = [

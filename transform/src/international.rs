@@ -116,9 +116,9 @@ pub fn indicators() -> Vec<Indicator> {
             sources: &["students"],
             reproduces: None,
             plan: Box::new(|f| {
-                Ok(f.students()?
+                Ok(f.enrollment()?
                     .group_by([col("academic_year")])
-                    .agg([(col("citizenship").neq(lit("KAZ")).sum().cast(DataType::Float64) * lit(100.0) / len().cast(DataType::Float64)).alias("value")])
+                    .agg([(col("students").filter(col("citizenship").neq(lit("KAZ"))).sum().cast(DataType::Float64) * lit(100.0) / col("students").sum().cast(DataType::Float64)).alias("value")])
                     .sort(["academic_year"], SortMultipleOptions::default()))
             }),
         },
@@ -137,7 +137,7 @@ pub fn indicators() -> Vec<Indicator> {
                     .filter(col("participant").eq(lit("student")).and(col("direction").eq(lit("outgoing"))))
                     .group_by([col("year")])
                     .agg([col("count").sum().cast(DataType::Float64).alias("outgoing")]);
-                let enrolled = f.students()?.group_by([col("academic_year")]).agg([len().cast(DataType::Float64).alias("enrolled")]);
+                let enrolled = f.enrollment()?.group_by([col("academic_year")]).agg([col("students").sum().cast(DataType::Float64).alias("enrolled")]);
                 Ok(outgoing
                     .join(enrolled, [col("year")], [col("academic_year")], JoinArgs::new(JoinType::Inner))
                     .select([col("year"), (col("outgoing") * lit(100.0) / col("enrolled")).alias("value")])

@@ -1,8 +1,10 @@
 //! hestat-transform owns the indicators: the catalogue (id, titles in English, Russian and
 //! Kazakh, definition, dimensions, unit, source families and the polars lazy plan of each,
-//! side by side), the consistency rules, and the comparison with the published figures. It
-//! reads the staging Parquet that `hestat-ingest` writes and knows nothing of spreadsheets or
-//! rendering.
+//! side by side: [`catalogue`] and the family modules [`enrollment`], [`mobility`],
+//! [`international`], [`inclusion`]), the consistency rules ([`rules`]), and the comparison
+//! with the published figures ([`published`], [`check`]). It reads the staging Parquet that
+//! `hestat-ingest` writes and knows nothing of spreadsheets or rendering. `docs/transform.md`
+//! describes it.
 
 pub mod catalogue;
 pub mod check;
@@ -46,6 +48,9 @@ pub struct Produced {
     pub frame: DataFrame,
 }
 
+/// (id, reason) of the indicators that could not be computed.
+pub type NotProduced = Vec<(&'static str, String)>;
+
 /// What the transform stage did.
 #[derive(Debug, Default)]
 pub struct TransformSummary {
@@ -60,7 +65,7 @@ pub struct TransformSummary {
 /// Plans every indicator over the staging folder and collects them together (polars runs
 /// independent plans in parallel on its thread pool). Indicators whose families are absent
 /// are listed in `not_produced`.
-pub fn compute(staging: &Staging) -> Result<(Vec<Produced>, Vec<(&'static str, String)>), TransformError> {
+pub fn compute(staging: &Staging) -> Result<(Vec<Produced>, NotProduced), TransformError> {
     let frames = Frames::open(staging)?;
     let indicators: Vec<Indicator> = catalogue();
     let mut planned: Vec<(&'static str, LazyFrame)> = Vec::new();

@@ -277,7 +277,8 @@ fn place_text(file: &'static str, row: &PublishedRow) -> Placement {
         _ => false,
     };
     let unit = field(row, "unit");
-    if !single_year && !(file == "text_6_1_outbound_2024" && period == "2021-2024") {
+    let outbound_four_years = file == "text_6_1_outbound_2024" && period == "2021-2024";
+    if !(single_year || outbound_four_years) {
         return Err("a change or a range of years, not a cell".into());
     }
     if unit == "percent" && !indicator.ends_with("_share") && !indicator.contains("share_by") {

@@ -161,8 +161,9 @@ pub fn check(cells: &[RuleCell], source: Source, context: &RuleContext) -> Vec<F
     findings
 }
 
-fn finding(rule: &'static str, severity: Severity, source: Source, table: &str, year: Option<String>, cells: Vec<String>, figures: Vec<f64>, message: String) -> Finding {
-    Finding { rule, severity, source, tables: vec![table.to_string()], year, cells, figures, message }
+/// A finding about one cell of one table.
+fn about(rule: &'static str, severity: Severity, source: Source, table: &str, key: &Key, figures: Vec<f64>, message: String) -> Finding {
+    Finding { rule, severity, source, tables: vec![table.to_string()], year: year_of(key), cells: vec![describe(table, key)], figures, message }
 }
 
 fn totals(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContext, out: &mut Vec<Finding>) {
@@ -189,16 +190,8 @@ fn totals(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContex
             let broken = if partial { sum > total.value + slack } else { (sum - total.value).abs() > slack };
             if broken {
                 let rule = if partial { "parts_within_total" } else { "total_equals_sum" };
-                out.push(finding(
-                    rule,
-                    Severity::Error,
-                    source,
-                    table,
-                    year_of(&total.key),
-                    vec![describe(table, &total.key)],
-                    vec![total.value, sum],
-                    format!("{} parts of `{dim}` add up to {sum}, the total is {}", parts.len(), total.value),
-                ));
+                let message = format!("{} parts of `{dim}` add up to {sum}, the total is {}", parts.len(), total.value);
+                out.push(about(rule, Severity::Error, source, table, &total.key, vec![total.value, sum], message));
             }
         }
     }
@@ -208,7 +201,7 @@ fn shares(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContex
     let share_cells: Vec<&&RuleCell> = cells.iter().filter(|c| is_share(c, &context.percent_tables)).collect();
     for c in &share_cells {
         if !(0.0..=100.0).contains(&c.value) {
-            out.push(finding("share_in_range", Severity::Error, source, table, year_of(&c.key), vec![describe(table, &c.key)], vec![c.value], format!("a share of {} is outside 0-100", c.value)));
+            out.push(about("share_in_range", Severity::Error, source, table, &c.key, vec![c.value], format!("a share of {} is outside 0-100", c.value)));
         }
     }
     if context.overlapping.contains(&table) || context.partial.contains(&table) {
@@ -229,13 +222,7 @@ fn shares(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContex
         let slack = parts.iter().map(|c| c.rounding).sum::<f64>() + 1e-6;
         if (sum - 100.0).abs() > slack {
             let key: Key = rest.into_iter().collect();
-            out.push(finding(
-                "shares_sum_to_100",
-                Severity::Error,
-                source,
-                table,
-                year_of(&key),
-                vec![describe(table, &key)],
+            out.push(about("shares_sum_to_100", Severity::Error, source, table, &key,
                 vec![sum],
                 format!("{} shares add up to {:.2}, not 100", parts.len(), sum),
             ));
@@ -253,13 +240,7 @@ fn shares(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContex
             if let (Some(count), Some(total)) = (find(&count_key), find(&total_key)) {
                 let implied = count * 100.0 / total;
                 if total > 0.0 && (implied - c.value).abs() > c.rounding + 1e-6 {
-                    out.push(finding(
-                        "share_matches_count",
-                        Severity::Warning,
-                        source,
-                        table,
-                        year_of(&c.key),
-                        vec![describe(table, &c.key)],
+                    out.push(about("share_matches_count", Severity::Warning, source, table, &c.key,
                         vec![c.value, implied],
                         format!("the share {} does not match {count} of {total} ({implied:.2})", c.value),
                     ));
@@ -270,7 +251,9 @@ fn shares(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContex
 }
 
 fn year_on_year(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContext, out: &mut Vec<Finding>) {
-    let mut series: BTreeMap<Vec<(String, String)>, Vec<(i32, f64, &RuleCell)>> = BTreeMap::new();
+    // The other dimensions → (year, value, cell) of each year.
+    type Series<'c> = BTreeMap<Vec<(String, String)>, Vec<(i32, f64, &'c RuleCell)>>;
+    let mut series: Series = BTreeMap::new();
     for c in cells.iter().filter(|c| !is_share(c, &context.percent_tables) && !context.percent_tables.contains(&c.table.as_str())) {
         let Some((year_dim, year)) = c.key.iter().find(|(k, _)| is_year(k)).and_then(|(k, v)| v.parse::<i32>().ok().map(|y| (k.clone(), y))) else { continue };
         let rest: Vec<(String, String)> = c.key.iter().filter(|(k, _)| **k != year_dim).map(|(k, v)| (k.clone(), v.clone())).collect();
@@ -281,16 +264,8 @@ fn year_on_year(table: &str, cells: &[&RuleCell], source: Source, context: &Rule
         for pair in points.windows(2) {
             let ((y0, v0, _), (y1, v1, c1)) = (pair[0], pair[1]);
             if y1 == y0 + 1 && v0 >= 50.0 && ((v1 - v0) / v0).abs() > 0.2 {
-                out.push(finding(
-                    "year_on_year",
-                    Severity::Warning,
-                    source,
-                    table,
-                    Some(y1.to_string()),
-                    vec![describe(table, &c1.key)],
-                    vec![v0, v1],
-                    format!("{y0} → {y1}: {v0} → {v1} ({:+.1}%)", (v1 - v0) * 100.0 / v0),
-                ));
+                let message = format!("{y0} → {y1}: {v0} → {v1} ({:+.1}%)", (v1 - v0) * 100.0 / v0);
+                out.push(about("year_on_year", Severity::Warning, source, table, &c1.key, vec![v0, v1], message));
             }
         }
     }

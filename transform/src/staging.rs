@@ -25,9 +25,21 @@ impl Staging {
 
     /// The family's records, or `None` when nothing of that family was staged.
     pub fn scan(&self, family: &str) -> Result<Option<LazyFrame>, TransformError> {
+        let parts = self.partitions(family)?;
+        if parts.len() <= 1 {
+            return Ok(parts.into_iter().next());
+        }
+        concat(parts, UnionArgs { to_supertypes: true, ..Default::default() })
+            .map(Some)
+            .map_err(|e| TransformError::Staging { path: self.root.join(family), message: e.to_string() })
+    }
+
+    /// The family's partitions (one per year, in order) with the partition column added back;
+    /// an unpartitioned family is one.
+    pub fn partitions(&self, family: &str) -> Result<Vec<LazyFrame>, TransformError> {
         let dir = self.root.join(family);
         if !dir.is_dir() {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let scan = |path: &Path| {
             LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().as_ref()), ScanArgsParquet::default())
@@ -35,7 +47,7 @@ impl Staging {
         };
         let single = dir.join("part-0.parquet");
         if single.is_file() {
-            return scan(&single).map(Some);
+            return Ok(vec![scan(&single)?]);
         }
         let mut partitions: Vec<(String, i32, PathBuf)> = Vec::new();
         let entries = std::fs::read_dir(&dir).map_err(|e| TransformError::Staging { path: dir.clone(), message: e.to_string() })?;
@@ -49,15 +61,6 @@ impl Staging {
             }
         }
         partitions.sort_by_key(|(_, v, _)| *v);
-        if partitions.is_empty() {
-            return Ok(None);
-        }
-        let frames = partitions
-            .iter()
-            .map(|(key, value, file)| scan(file).map(|lf| lf.with_column(lit(*value).alias(key.as_str()))))
-            .collect::<Result<Vec<_>, _>>()?;
-        concat(frames, UnionArgs { to_supertypes: true, ..Default::default() })
-            .map(Some)
-            .map_err(|e| TransformError::Staging { path: dir, message: e.to_string() })
+        partitions.iter().map(|(key, value, file)| scan(file).map(|lf| lf.with_column(lit(*value).alias(key.as_str())))).collect()
     }
 }
