@@ -12,7 +12,7 @@ use polars::prelude::*;
 
 use crate::catalogue::catalogue;
 use crate::output::{cell_text, write_csv, write_parquet};
-use crate::published::{published_cells, Key, Precision, PublishedCell};
+use crate::published::{published_cells, Key, Precision, PublishedCell, UNPRODUCED_TABLES};
 use crate::rules::{check, describe, Finding, RuleCell, RuleContext, Severity, Source};
 use crate::{Produced, TransformError};
 
@@ -157,11 +157,11 @@ pub fn check_reference(produced: &[Produced]) -> ReferenceCheck {
         let cell = describe(c.table, &c.key);
         let published = format!("{}", c.value);
         let Some(table) = produced_tables.get(c.table) else {
-            let reason = indicators
-                .iter()
-                .find(|i| i.id == c.table)
-                .map_or_else(|| "no indicator produces this table".to_string(), |_| "the indicator could not be computed (a family was not staged)".to_string());
-            let reason = if c.table == "table_6_1_21" { "faculty in exchange by degree: the mobility family has no degree column".to_string() } else { reason };
+            let reason = match (UNPRODUCED_TABLES.iter().find(|(t, _)| *t == c.table), indicators.iter().any(|i| i.id == c.table)) {
+                (Some((_, why)), _) => why.to_string(),
+                (None, true) => "the indicator could not be computed (a family was not staged)".to_string(),
+                (None, false) => "no indicator produces this table".to_string(),
+            };
             rows.push(CheckRow { file: c.file.to_string(), source_line: c.source_line.clone(), clean: c.clean, table: c.table.to_string(), cell, published, produced: None, status: Status::NotProducible, explanation: reason });
             continue;
         };

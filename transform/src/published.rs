@@ -54,6 +54,10 @@ pub struct PublishedCell {
     pub precision: Precision,
 }
 
+/// Report tables whose figures are placed (so the rules can check them) but that no
+/// indicator produces, and why.
+pub const UNPRODUCED_TABLES: [(&str, &str); 1] = [("table_6_1_21", "faculty in exchange by degree: the mobility family has no degree column")];
+
 /// A published figure no produced table expresses, and why.
 #[derive(Debug, Clone)]
 pub struct NotProducible {
