@@ -194,8 +194,8 @@ fn check_reference(out: &std::path::Path) -> anyhow::Result<u8> {
     hestat_transform::check::write(&check, out)?;
     let (matched, explained, unexplained, not_producible) = check.counts(true);
     let (all_matched, all_explained, all_unexplained, all_not) = check.counts(false);
-    let published_errors = check.findings.iter().filter(|f| f.source == hestat_transform::rules::Source::Published && f.severity == hestat_transform::rules::Severity::Error).count();
-    let produced_errors = check.findings.iter().filter(|f| f.source == hestat_transform::rules::Source::Produced && f.severity == hestat_transform::rules::Severity::Error).count();
+    let published_errors = check.errors(hestat_transform::rules::Source::Published);
+    let produced_errors = check.errors(hestat_transform::rules::Source::Produced);
     eprintln!(
         "hestat: reference check, clean published figures: {matched} matched, {explained} mismatched and explained by a published inconsistency, \
          {unexplained} mismatched unexplained, {not_producible} not producible (all figures: {all_matched} / {all_explained} / {all_unexplained} / {all_not}); \

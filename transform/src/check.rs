@@ -74,6 +74,13 @@ impl ReferenceCheck {
     }
 }
 
+impl ReferenceCheck {
+    /// Error findings of the rules on one source (published figures or produced tables).
+    pub fn errors(&self, source: Source) -> usize {
+        self.findings.iter().filter(|f| f.source == source && f.severity == Severity::Error).count()
+    }
+}
+
 /// Produced tables as cells: key (every column but value, unit, flag; a null year is the
 /// multi-year `Total`) → value.
 pub fn produced_cells(produced: &[Produced]) -> BTreeMap<String, BTreeMap<Key, f64>> {
