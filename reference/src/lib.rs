@@ -58,7 +58,6 @@ pub const TABLE_6_1_23_PROGRAMMES: [(&str, &str); 16] = [
     ("i5 Lego", "other_programs"),
 ];
 
-
 /// The rows of a published table by its file stem (`table_6_1_13`); empty when unknown.
 pub fn published(table: &str) -> Vec<PublishedRow> {
     let Some((_, text)) = FILES.iter().find(|(name, _)| *name == table) else { return Vec::new() };
@@ -72,6 +71,16 @@ pub fn published(table: &str) -> Vec<PublishedRow> {
         .filter_map(Result::ok)
         .map(|record| headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
         .collect()
+}
+
+/// The rows of a published table whose fields equal the given values.
+pub fn rows_where(table: &str, filters: &[(&str, &str)]) -> Vec<PublishedRow> {
+    published(table).into_iter().filter(|r| filters.iter().all(|(k, v)| field(r, k) == *v)).collect()
+}
+
+/// The published count of the first row whose fields equal the given values.
+pub fn published_count(table: &str, filters: &[(&str, &str)]) -> Option<u64> {
+    rows_where(table, filters).first().map(count)
 }
 
 /// A published count, parsed (published counts are whole numbers).

@@ -13,7 +13,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, records, split, total as marginal_total, Marginal};
-use hestat_reference::{count, field, published};
+use hestat_reference::{count, field, published, published_count, rows_where};
 
 /// What one year and direction of student mobility must add up to.
 #[derive(Debug, Clone)]
@@ -61,11 +61,7 @@ fn cells(table: &str, year: i32, direction: &str, key: &str) -> Vec<(String, u64
 /// The running text's 2024 figures for one indicator: (category, count).
 fn text_2024(direction: &str, indicator: &str) -> Vec<(String, u64)> {
     let table = if direction == "incoming" { "text_6_1_inbound_2024" } else { "text_6_1_outbound_2024" };
-    published(table)
-        .into_iter()
-        .filter(|r| field(r, "period") == "2024" && field(r, "indicator") == indicator)
-        .map(|r| (field(&r, "category").to_string(), count(&r)))
-        .collect()
+    rows_where(table, &[("period", "2024"), ("indicator", indicator)]).iter().map(|r| (field(r, "category").to_string(), count(r))).collect()
 }
 
 fn country_tables(direction: &str) -> &'static [&'static str] {
@@ -282,10 +278,7 @@ fn fields(year: i32, direction: &'static str, total: u64, decisions: &mut Vec<St
 }
 
 fn residency_2023() -> Option<u64> {
-    published("text_6_1_outbound_2024")
-        .into_iter()
-        .find(|r| field(r, "period") == "2023" && field(r, "indicator") == "outbound_students_by_level" && field(r, "category") == "Residency")
-        .map(|r| count(&r))
+    published_count("text_6_1_outbound_2024", &[("period", "2023"), ("indicator", "outbound_students_by_level"), ("category", "Residency")])
 }
 
 /// The text's top three countries per field of 2024: (field, country, persons).

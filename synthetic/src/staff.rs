@@ -10,7 +10,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, fit_table, shuffled, split, Marginal};
-use hestat_reference::{field, published};
+use hestat_reference::{field, rows_where};
 
 /// One staff member.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,10 +35,9 @@ pub fn staff_total(year: i32) -> u64 {
 }
 
 fn share(indicator: &str, category: &str) -> f64 {
-    published("text_3_3_faculty")
-        .into_iter()
-        .find(|r| field(r, "indicator") == indicator && field(r, "category") == category)
-        .and_then(|r| field(&r, "value").parse().ok())
+    rows_where("text_3_3_faculty", &[("indicator", indicator), ("category", category)])
+        .first()
+        .and_then(|r| field(r, "value").parse().ok())
         .unwrap_or(0.0)
 }
 

@@ -10,7 +10,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{records, split, total as marginal_total, Marginal};
-use hestat_reference::{count, field, published};
+use hestat_reference::{count, field, published, rows_where};
 
 /// One row of the state order file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +23,9 @@ pub struct StateOrderRow {
 }
 
 fn published_2024(indicator: &str) -> Vec<(String, u64)> {
-    published("text_3_2_grants_2024")
-        .into_iter()
-        .filter(|r| field(r, "indicator") == indicator)
-        .map(|r| (format!("{}|{}", field(&r, "period"), field(&r, "category")), count(&r)))
+    rows_where("text_3_2_grants_2024", &[("indicator", indicator)])
+        .iter()
+        .map(|r| (format!("{}|{}", field(r, "period"), field(r, "category")), count(r)))
         .collect()
 }
 

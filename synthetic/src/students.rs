@@ -27,7 +27,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, fit_table, shuffled, split, total as marginal_total, Marginal};
-use hestat_reference::{count, field, published, TABLE_6_1_15_HEIS};
+use hestat_reference::{count, field, published, published_count, rows_where, TABLE_6_1_15_HEIS};
 use crate::registry::{registry, Hei};
 
 /// One student on 1 October.
@@ -189,17 +189,13 @@ fn profile(hei: &Hei) -> [f64; 13] {
 
 /// Published counts of a tidy text table, by (period, indicator, category).
 fn text_value(table: &str, period: &str, indicator: &str, category: &str) -> Option<u64> {
-    published(table)
-        .into_iter()
-        .find(|r| field(r, "period") == period && field(r, "indicator") == indicator && field(r, "category") == category)
-        .map(|r| count(&r))
+    published_count(table, &[("period", period), ("indicator", indicator), ("category", category)])
 }
 
+/// A published count of `year` (tables with a `year` column), with further filters.
 fn year_value(table: &str, year: i32, filter: &[(&str, &str)]) -> Option<u64> {
-    published(table)
-        .into_iter()
-        .find(|r| field(r, "year") == year.to_string() && filter.iter().all(|(k, v)| field(r, k) == *v))
-        .map(|r| count(&r))
+    let year = year.to_string();
+    published_count(table, &[&[("year", year.as_str())], filter].concat())
 }
 
 /// What one year's roster must add up to.
@@ -351,9 +347,8 @@ fn level_years(level: &'static str, n: u64, shape: &[f64]) -> (&'static str, Mar
 }
 
 fn foreign_text(period: &str, indicator: &str) -> Vec<(String, String, u64)> {
-    published("text_6_1_foreign_students")
+    rows_where("text_6_1_foreign_students", &[("period", period), ("indicator", indicator)])
         .into_iter()
-        .filter(|r| field(r, "period") == period && field(r, "indicator") == indicator)
         .map(|r| (field(&r, "category").to_string(), field(&r, "iso3").to_string(), count(&r)))
         .collect()
 }

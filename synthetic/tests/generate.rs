@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use hestat_ingest::codes::code_lists;
 use hestat_ingest::{ingest, IngestConfig, IngestSummary, Limits, PersonIdHasher, Severity};
-use hestat_reference::{count, field, published};
+use hestat_reference::{count, field, published, published_count};
 use hestat_synthetic::{generate, GenerateConfig, GenerateSummary};
 use polars::prelude::*;
 
@@ -233,11 +233,7 @@ fn the_state_order_reproduces_the_published_grants() {
 }
 
 fn text_value(table: &str, period: &str, indicator: &str, category: &str) -> u64 {
-    published(table)
-        .iter()
-        .find(|r| field(r, "period") == period && field(r, "indicator") == indicator && field(r, "category") == category)
-        .map(count)
-        .unwrap_or_else(|| panic!("{table} has no {period} {indicator} {category}"))
+    published_count(table, &[("period", period), ("indicator", indicator), ("category", category)]).unwrap_or_else(|| panic!("{table} has no {period} {indicator} {category}"))
 }
 
 /// hei_code → (region, legal form), from the staged registry.
