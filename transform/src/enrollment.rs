@@ -10,7 +10,7 @@ use hestat_ingest::codes::code_lists;
 use polars::prelude::*;
 
 use crate::catalogue::{Basis, Frames, Indicator};
-use crate::tidy::{count_by, percent_of, sorted, sum_by, with_totals};
+use crate::tidy::{count_by, part_and_share, percent_of, sorted, sum_by, with_totals};
 
 /// Students by academic year and dimensions, with `Total` over `totals`.
 fn students_by(id: &'static str, dims: &'static [&'static str], totals: &'static [&'static str], title: [&'static str; 3], definition: &'static str) -> Indicator {
@@ -147,15 +147,10 @@ pub fn indicators() -> Vec<Indicator> {
             reproduces: Some("Section 3.2: state-funded students"),
             plan: Box::new(|f| {
                 let by_year = f.enrollment()?.group_by([col("academic_year")]).agg([
-                    col("students").filter(col("funding").eq(lit("state_grant"))).sum().cast(DataType::Float64).alias("state_funded"),
+                    col("students").filter(col("funding").eq(lit("state_grant"))).sum().cast(DataType::Float64).alias("part"),
                     col("students").sum().cast(DataType::Float64).alias("all"),
                 ]);
-                let measure = |name: &str, value: Expr, unit: &str| by_year.clone().select([col("academic_year"), lit(name).alias("measure"), value.alias("value"), lit(unit).alias("unit")]);
-                let parts = [
-                    measure("state_funded", col("state_funded"), "persons"),
-                    measure("share", col("state_funded") * lit(100.0) / col("all"), "percent"),
-                ];
-                Ok(sorted(concat(parts, UnionArgs::default())?, &["academic_year", "measure"]))
+                part_and_share(by_year, "state_funded")
             }),
         },
         students_by("students_by_grant_quota", &["academic_year", "quota"], &["quota"], ["Students by grant quota", "Обучающиеся по квотам государственного заказа", "Мемлекеттік тапсырыс квоталары бойынша білім алушылар"], "Students enrolled on 1 October (persons) by academic year and the quota of their state grant (`none` for the general competition; paid students too)."),

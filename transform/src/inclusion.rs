@@ -9,7 +9,7 @@
 use polars::prelude::*;
 
 use crate::catalogue::{Basis, Frames, Indicator};
-use crate::tidy::{count_by, counts_and_shares, sorted, with_totals};
+use crate::tidy::{count_by, counts_and_shares, part_and_share, sorted, with_totals};
 
 fn sen(f: &Frames) -> PolarsResult<LazyFrame> {
     Ok(f.students()?.filter(col("sen")))
@@ -58,9 +58,8 @@ pub fn indicators() -> Vec<Indicator> {
             sources: &["students"],
             reproduces: Some("Section 8.2: SEN students"),
             plan: Box::new(|f| {
-                let by_year = f.students()?.group_by([col("academic_year")]).agg([col("sen").sum().cast(DataType::Float64).alias("sen"), len().cast(DataType::Float64).alias("all")]);
-                let part = |measure: &str, value: Expr, unit: &str| by_year.clone().select([col("academic_year"), lit(measure).alias("measure"), value.alias("value"), lit(unit).alias("unit")]);
-                Ok(sorted(concat([part("count", col("sen"), "persons"), part("share", col("sen") * lit(100.0) / col("all"), "percent")], UnionArgs::default())?, &["academic_year", "measure"]))
+                let by_year = f.students()?.group_by([col("academic_year")]).agg([col("sen").sum().cast(DataType::Float64).alias("part"), len().cast(DataType::Float64).alias("all")]);
+                part_and_share(by_year, "count")
             }),
         },
         sen_by("table_8_2_1", "level", Some("Table 8.2.1"), ["Students with SEN by level of education", "Обучающиеся с ООП по уровням образования", "Білім беру деңгейлері бойынша ЕБҚ бар білім алушылар"], "Students with special educational needs enrolled on 1 October by academic year and level: counts and shares of all SEN students."),

@@ -67,3 +67,11 @@ pub fn counts_and_shares(counts: LazyFrame, dims: &[&str], total_dim: &str, year
     Ok(sorted(concat([counts.select(cols.clone()), shares.select(cols)], UnionArgs::default())?, &keys))
 }
 
+
+/// A part and its share of the whole, by academic year: from a frame of `academic_year`,
+/// `part` and `all`, rows with `measure` `name` (unit `persons`) and `share` (unit `percent`).
+pub fn part_and_share(by_year: LazyFrame, name: &str) -> PolarsResult<LazyFrame> {
+    let row = |measure: &str, value: Expr, unit: &str| by_year.clone().select([col("academic_year"), lit(measure).alias("measure"), value.alias("value"), lit(unit).alias("unit")]);
+    let parts = [row(name, col("part"), "persons"), row("share", col("part") * lit(100.0) / col("all"), "percent")];
+    Ok(sorted(concat(parts, UnionArgs::default())?, &["academic_year", "measure"]))
+}
