@@ -13,7 +13,7 @@ use polars::prelude::*;
 use crate::catalogue::catalogue;
 use crate::output::{cell_text, write_csv, write_parquet};
 use crate::published::{published_cells, Key, Precision, PublishedCell, UNPRODUCED_TABLES};
-use crate::rules::{check, describe, Finding, RuleCell, RuleContext, Severity, Source};
+use crate::rules::{check, describe, year_of, Finding, RuleCell, RuleContext, Severity, Source};
 use crate::{Produced, TransformError};
 
 /// The outcome for one published figure.
@@ -176,7 +176,7 @@ pub fn check_reference(produced: &[Produced]) -> ReferenceCheck {
         let value = table.get(&c.key).copied().unwrap_or(0.0);
         let shown = c.precision.apply(value);
         let status = if (shown - c.value).abs() < 1e-9 { Status::Matched } else { Status::Mismatched };
-        let year = c.key.get("year").or_else(|| c.key.get("academic_year"));
+        let year = year_of(&c.key);
         let truncated = match c.precision {
             Precision::Decimals(d) => {
                 let m = 10f64.powi(d as i32);
@@ -191,7 +191,7 @@ pub fn check_reference(produced: &[Produced]) -> ReferenceCheck {
                 .iter()
                 .filter(|f| f.source == Source::Published && (f.severity == Severity::Error || f.rule == "share_matches_count"))
                 // A multi-year total is explained by a finding in any of its years.
-                .filter(|f| f.tables.iter().any(|t| t == c.table) && (f.year.is_none() || f.year.as_ref() == year || year.is_some_and(|y| y == "Total")))
+                .filter(|f| f.tables.iter().any(|t| t == c.table) && (f.year.is_none() || f.year == year || year.as_deref() == Some("Total")))
                 .map(|f| format!("{}: {}", f.rule, f.message))
                 .collect::<Vec<_>>()
                 .join("; ")

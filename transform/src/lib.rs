@@ -20,9 +20,6 @@ pub mod tidy;
 
 use std::path::PathBuf;
 
-/// The fields of education (national classifier).
-pub const FIELD_CODES: [&str; 12] = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"];
-
 /// What can go wrong in the transform stage.
 #[derive(Debug, thiserror::Error)]
 pub enum TransformError {

@@ -102,21 +102,18 @@ fn decimals(text: &str) -> u32 {
     text.split_once('.').map_or(0, |(_, d)| d.len() as u32)
 }
 
+/// A level as the report names it (`Bachelor's`) → the contract's code, by the level code
+/// list's labels; `Total` stays.
 fn level_code(label: &str) -> Option<&'static str> {
-    Some(match label {
-        "Bachelor's" => "bachelor",
-        "Master's" => "master",
-        "Doctoral" => "doctoral",
-        "Internship" => "internship",
-        "Residency" => "residency",
-        "Total" => "Total",
-        _ => return None,
-    })
+    if label == "Total" {
+        return Some("Total");
+    }
+    code_lists().list("level")?.lookup(label)
 }
 
+/// "01 Education" → "01".
 fn field_code(category: &str) -> Option<&'static str> {
-    let code = category.get(..2)?;
-    crate::FIELD_CODES.iter().find(|f| **f == code).copied()
+    code_lists().field(category.get(..2)?)
 }
 
 /// Table 6.1.14's funding labels (also used by the text) → the contract's outgoing codes.

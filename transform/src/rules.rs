@@ -76,7 +76,8 @@ pub fn describe(table: &str, key: &Key) -> String {
     format!("{table}{{{}}}", key.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "))
 }
 
-fn year_of(key: &Key) -> Option<String> {
+/// The year (calendar or academic) a cell is about.
+pub fn year_of(key: &Key) -> Option<String> {
     key.get("year").or_else(|| key.get("academic_year")).cloned()
 }
 
