@@ -70,12 +70,14 @@ fn missing(family: &str) -> PolarsError {
 }
 
 impl Frames {
+    /// The staged families, and the two summaries of the students.
     pub fn open(staging: &Staging) -> Result<Frames, TransformError> {
-        let students = staging.scan("students")?;
+        let years = staging.partitions("students")?;
+        let students = staging.stack("students", years.clone())?;
         // The summaries are made one year at a time, so memory follows a year's students.
         let mut enrollment = Vec::new();
         let mut demography = Vec::new();
-        for year in staging.partitions("students")? {
+        for year in &years {
             let summary = |dims: &[&str]| year.clone().group_by(dims.iter().map(|d| col(*d)).collect::<Vec<_>>()).agg([len().cast(DataType::Int64).alias("students")]);
             let plans = vec![summary(&ENROLLMENT_DIMENSIONS).logical_plan, summary(&DEMOGRAPHY_DIMENSIONS).logical_plan];
             let mut frames = LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())
@@ -84,13 +86,7 @@ impl Frames {
             enrollment.extend(frames.next().map(DataFrame::lazy));
             demography.extend(frames.next().map(DataFrame::lazy));
         }
-        let stack = |frames: Vec<LazyFrame>| -> Result<Option<LazyFrame>, TransformError> {
-            if frames.is_empty() {
-                return Ok(None);
-            }
-            concat(frames, UnionArgs::default()).map(Some).map_err(|e| TransformError::Staging { path: staging.root().join("students"), message: e.to_string() })
-        };
-        let (enrollment, demography) = (stack(enrollment)?, stack(demography)?);
+        let (enrollment, demography) = (staging.stack("students", enrollment)?, staging.stack("students", demography)?);
         Ok(Frames {
             students,
             enrollment,

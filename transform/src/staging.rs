@@ -25,7 +25,12 @@ impl Staging {
 
     /// The family's records, or `None` when nothing of that family was staged.
     pub fn scan(&self, family: &str) -> Result<Option<LazyFrame>, TransformError> {
-        let parts = self.partitions(family)?;
+        self.stack(family, self.partitions(family)?)
+    }
+
+    /// A family's partitions (or frames made from them) one after another; `None` when there
+    /// are none.
+    pub fn stack(&self, family: &str, parts: Vec<LazyFrame>) -> Result<Option<LazyFrame>, TransformError> {
         if parts.len() <= 1 {
             return Ok(parts.into_iter().next());
         }
