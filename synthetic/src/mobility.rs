@@ -31,6 +31,9 @@ pub struct MobilityTargets {
     /// The top three countries of each field, as the text gives them (2024): (field,
     /// country, persons); they must hold jointly with the country and field totals.
     pub top_countries_by_field: Vec<(&'static str, &'static str, u64)>,
+    /// Where those must hold (2024): (country, field) of every person, fitted once
+    /// ([`country_field_pairs`]), and the countries whose caps were loosened.
+    pub country_field: Option<CountryFieldPairs>,
     /// Choices made where the report is silent or contradicts itself.
     pub decisions: Vec<String>,
 }
@@ -325,14 +328,21 @@ pub fn mobility_targets(year: i32, direction: &'static str) -> MobilityTargets {
             ));
         }
     }
-    let mut targets = MobilityTargets { year, direction, total, by_country, by_funding, by_level, by_mode, by_type, by_field, top_countries_by_field, decisions };
-    if let Ok((_, loosened)) = country_field_pairs(&targets) {
-        if !loosened.is_empty() {
-            targets.decisions.push(format!(
-                "{year} {direction}: {} cannot stay out of the top three of the fields the text does not list them for \
-                 (their totals exceed what those fields leave below the third); they rise above the third there",
-                loosened.join(", ")
-            ));
+    let mut targets =
+        MobilityTargets { year, direction, total, by_country, by_funding, by_level, by_mode, by_type, by_field, top_countries_by_field, country_field: None, decisions };
+    if !targets.top_countries_by_field.is_empty() {
+        match country_field_pairs(&targets) {
+            Ok(fitted) => {
+                if !fitted.1.is_empty() {
+                    targets.decisions.push(format!(
+                        "{year} {direction}: {} cannot stay out of the top three of the fields the text does not list them for \
+                         (their totals exceed what those fields leave below the third); they rise above the third there",
+                        fitted.1.join(", ")
+                    ));
+                }
+                targets.country_field = Some(fitted);
+            }
+            Err(e) => targets.decisions.push(e),
         }
     }
     targets
@@ -452,7 +462,7 @@ pub fn mobility_rows(targets: &MobilityTargets, heis: &[&'static crate::registry
         }
     } else {
         // Country and field are drawn together from the fitted table.
-        let (mut pairs, _) = country_field_pairs(targets)?;
+        let (mut pairs, _) = targets.country_field.clone().ok_or_else(|| format!("{} {}: no country × field table fits", targets.year, targets.direction))?;
         pairs.shuffle(rng);
         let columns = [targets.by_level.clone(), targets.by_funding.clone(), targets.by_mode.clone(), targets.by_type.clone(), by_hei];
         for (record, (country, field)) in records(targets.total, &columns, rng)?.into_iter().zip(pairs) {
@@ -516,7 +526,7 @@ mod tests {
     fn the_top_three_countries_of_each_field_hold_with_the_totals() {
         for direction in ["incoming", "outgoing"] {
             let t = mobility_targets(2024, direction);
-            let (pairs, loosened) = country_field_pairs(&t).unwrap();
+            let (pairs, loosened) = t.country_field.clone().unwrap();
             // Outbound Turkey and Poland: their totals (792, 691) exceed what the fields they
             // are not top three of can hold below the third (published top-three lists).
             let mut sorted = loosened.clone();
