@@ -363,7 +363,9 @@ impl<'a> SheetProcessor<'a> {
         const EMPTY: Cell<'static> = Cell::Empty;
         for ((column, position), list) in spec.columns.iter().zip(&loader.positions).zip(&loader.lists) {
             let Some(col) = *position else {
-                values.push(Value::Null);
+                // An absent column is unknown (null), except where the contract says what its
+                // absence means: a mobility sheet without `count` counts every row once.
+                values.push(if column.kind == ColumnKind::CountDefaultOne { Value::Int(1) } else { Value::Null });
                 continue;
             };
             let cell = cells.get(col as usize).unwrap_or(&EMPTY);

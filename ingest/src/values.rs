@@ -160,7 +160,7 @@ pub fn academic_year(cell: &Cell) -> Parsed<'static> {
         Cell::Text(t) => {
             let t = t.trim();
             match t.split_once(['-', '/', '–', '—']) {
-                None => t.parse::<i64>().map_err(|_| bad())?,
+                None => integer_of(&Cell::Text(Cow::Borrowed(t))).map_err(|_| bad())?.ok_or_else(bad)?,
                 Some((start, end)) => {
                     let (start, end) = (start.trim(), end.trim());
                     let start: i64 = start.parse().map_err(|_| bad())?;
@@ -189,14 +189,14 @@ pub fn academic_year(cell: &Cell) -> Parsed<'static> {
 }
 
 fn calendar_year(cell: &Cell) -> Parsed<'static> {
+    let bad = || Rejection::new("invalid_year", "expected a year such as 2024");
     let year = match cell {
+        // `2024 г.` / `2024 ж.`; then the number rules of every numeric column (`2 004`).
         Cell::Text(t) => {
             let t = t.trim().trim_end_matches("г.").trim_end_matches("ж.").trim();
-            t.parse::<i64>().map_err(|_| Rejection::new("invalid_year", "expected a year such as 2024"))?
+            integer_of(&Cell::Text(Cow::Borrowed(t))).map_err(|_| bad())?.ok_or_else(bad)?
         }
-        other => integer_of(other)
-            .map_err(|_| Rejection::new("invalid_year", "expected a year such as 2024"))?
-            .unwrap_or(0),
+        other => integer_of(other).map_err(|_| bad())?.ok_or_else(bad)?,
     };
     if (1900..=2100).contains(&year) {
         Ok(Value::Int(year))
@@ -249,6 +249,11 @@ fn date(cell: &Cell) -> Parsed<'static> {
             let serial = number_of(cell)?.ok_or_else(bad)?;
             days_from_excel_serial(serial).ok_or_else(bad)?
         }
+        // A serial stored as text (a CSV export of an unformatted date column).
+        Cell::Text(t) if t.trim().bytes().all(|b| b.is_ascii_digit()) && (1..=6).contains(&t.trim().len()) => {
+            let serial = number_of(cell)?.ok_or_else(bad)?;
+            days_from_excel_serial(serial).ok_or_else(bad)?
+        }
         Cell::Text(t) => {
             let t = t.trim();
             let t = t.split([' ', 'T']).next().unwrap_or(t);
@@ -287,10 +292,7 @@ fn yes_no(cell: &Cell, list: Option<&CodeList>) -> Parsed<'static> {
 
 fn field_code(cell: &Cell) -> Parsed<'static> {
     let bad = || Rejection::new("unknown_field", "expected a field of education code 01-12");
-    let n = match cell {
-        Cell::Text(t) => t.trim().parse::<i64>().map_err(|_| bad())?,
-        other => integer_of(other).map_err(|_| bad())?.ok_or_else(bad)?,
-    };
+    let n = integer_of(cell).map_err(|_| bad())?.ok_or_else(bad)?;
     code_lists().field(&format!("{n:02}")).map(Value::Code).ok_or_else(bad)
 }
 

@@ -152,6 +152,8 @@ pub fn staging_schema_markdown() -> String {
                     crate::families::ColumnKind::Region => "ISO 3166-2:KZ (`KZ-75`)".to_string(),
                     crate::families::ColumnKind::FieldCode => "`01`..`12`".to_string(),
                     crate::families::ColumnKind::AcademicYear => "start year (2024 = 2024-2025)".to_string(),
+                    crate::families::ColumnKind::CountDefaultOne => "episodes: an empty cell or an absent column is 1, never null".to_string(),
+                    crate::families::ColumnKind::Count => "an empty cell, `-` or `—` is 0, never null".to_string(),
                     _ => String::new(),
                 };
                 let required = if c.required { "yes" } else { "" };
