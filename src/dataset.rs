@@ -8,14 +8,15 @@ pub const SEED: u64 = 1;
 
 /// The dataset's folder under the cache, generating it first if it is absent. A marker file
 /// written last tells a complete dataset from an interrupted one; the folder name carries
-/// the version, so a new hestat regenerates.
+/// the version and the generator's revision, so a new hestat regenerates.
 pub fn national(cache: &Path) -> anyhow::Result<PathBuf> {
-    let dir = cache.join(format!("national-v{}-seed{SEED}", env!("CARGO_PKG_VERSION")));
+    let name = format!("national-v{}-r{}-seed{SEED}", env!("CARGO_PKG_VERSION"), hestat_synthetic::DATASET_REVISION);
+    let dir = cache.join(&name);
     let marker = dir.join(".complete");
     if marker.is_file() {
         return Ok(dir.join("input"));
     }
-    let partial = cache.join(format!("national-v{}-seed{SEED}.partial", env!("CARGO_PKG_VERSION")));
+    let partial = cache.join(format!("{name}.partial"));
     if partial.exists() {
         std::fs::remove_dir_all(&partial)?;
     }

@@ -200,7 +200,7 @@ fn run_generates_the_national_dataset_on_first_use_and_ingests_it() {
     assert_eq!(json["staged_rows"]["population"], 3 * 20 * 18 + 17 * 18);
     assert_eq!(json["staged_rows"]["tvet_students"], 3 * 20 + 17);
     assert_eq!(json["issues"]["error"], 5, "exactly the planted errors");
-    let cache = tmp.path().join(".hestat-cache").join(format!("national-v{}-seed1", env!("CARGO_PKG_VERSION")));
+    let cache = tmp.path().join(".hestat-cache").join(format!("national-v{}-r{}-seed1", env!("CARGO_PKG_VERSION"), hestat_synthetic::DATASET_REVISION));
     assert!(cache.join(".complete").is_file() && cache.join("README.md").is_file());
     assert!(tmp.path().join("out/staging/students/academic_year=2024/part-0.parquet").is_file());
 
@@ -230,4 +230,18 @@ fn run_generates_the_national_dataset_on_first_use_and_ingests_it() {
     assert!(found("total_equals_sum", "table_8_2_3", "51641; 51644"), "A5");
     let produced_errors: Vec<&Vec<String>> = findings.iter().filter(|f| f[2] == "produced" && f[1] == "error").collect();
     assert!(produced_errors.is_empty(), "{produced_errors:#?}");
+
+    // Base tables hold the published figures where they meet the report (the equivalences
+    // above make any disagreement a produced error): 4,416 outgoing and 1,207 incoming students
+    // in 2024 (Table 6.1.1; the Kazakh-style universities submit mobility without `count` and
+    // years as `2 024`), 625,990 students in 2024-2025, 37,612 staff.
+    let base = |table: &str, key: &[&str]| -> String {
+        let rows = read_csv(&tmp.path().join(format!("out/indicators/{table}.csv")));
+        rows.iter().find(|r| r[..key.len()] == *key).map(|r| r[key.len()].clone()).unwrap_or_else(|| panic!("{table}: no row {key:?}"))
+    };
+    assert_eq!(base("mobility_by_participant", &["2024", "outgoing", "student"]), "4416");
+    assert_eq!(base("mobility_by_participant", &["2024", "incoming", "student"]), "1207");
+    assert_eq!(base("enrollment_by_region_level", &["2024", "Total", "Total"]), "625990");
+    assert_eq!(base("enrollment_by_hei_level_funding_gender", &["2024", "Total", "Total", "Total", "Total"]), "625990");
+    assert_eq!(base("staff_by_title", &["2024", "Total"]), "37612");
 }

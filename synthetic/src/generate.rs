@@ -149,23 +149,40 @@ fn number(n: f64) -> Val {
     Val::Num(n)
 }
 
-/// A year: a number, or digits in a text cell (a year is never typed with a thousands space).
-fn year_value(year: u16, style: Style) -> Val {
-    if style == Style::KazakhNumbersAsText {
-        Val::Text(year.to_string())
-    } else {
-        Val::Num(f64::from(year))
-    }
+/// A year: a number (which the Kazakh style, like Russian Excel with a number format on the
+/// column, shows with a thousands space: `1 964`).
+fn year_value(year: u16) -> Val {
+    Val::Num(f64::from(year))
 }
 
 const MOBILITY_KEYS: [&str; 11] =
     ["year", "hei_code", "direction", "participant", "country", "level", "field_code", "funding_source", "mode", "mobility_type", "count"];
 
+/// The Kazakh style has no `count` column: identical episodes are repeated rows, each
+/// counting once (inputs.md).
+fn mobility_keys(style: Style) -> Vec<&'static str> {
+    let keys = MOBILITY_KEYS.to_vec();
+    if style == Style::KazakhNumbersAsText {
+        keys[..keys.len() - 1].to_vec()
+    } else {
+        keys
+    }
+}
+
+/// The rows one episode record takes: one, or `count` of them where there is no `count` column.
+fn mobility_rows_of(r: &MobilityRow, style: Style) -> Vec<Vec<Val>> {
+    let repeats = if style == Style::KazakhNumbersAsText { r.count as usize } else { 1 };
+    vec![mobility_row(r, style); repeats]
+}
+
 fn mobility_row(r: &MobilityRow, style: Style) -> Vec<Val> {
     let language = style.language();
-    vec![
-        // Years are typed as plain numbers, or as text without separators.
-        if style == Style::PlainEnglish { Val::Num(f64::from(r.year)) } else { Val::Text(r.year.to_string()) },
+    let mut row = vec![
+        // Years are typed as numbers (the Kazakh style shows `2 024`), or as text digits.
+        match style {
+            Style::PlainEnglish | Style::KazakhNumbersAsText => Val::Num(f64::from(r.year)),
+            _ => Val::Text(r.year.to_string()),
+        },
         text(r.hei),
         text(direction_label(r.direction, language)),
         text(r.participant),
@@ -175,12 +192,20 @@ fn mobility_row(r: &MobilityRow, style: Style) -> Vec<Val> {
         text(r.funding),
         text(r.mode),
         text(r.mobility_type),
-        if r.count == 1 && style == Style::PlainEnglish { Val::Empty } else { Val::Num(r.count as f64) },
-    ]
+    ];
+    match style {
+        Style::KazakhNumbersAsText => {}
+        // The English style leaves `count` empty for one episode (empty means 1).
+        Style::PlainEnglish if r.count == 1 => row.push(Val::Empty),
+        _ => row.push(Val::Num(r.count as f64)),
+    }
+    row
 }
 
-fn mobility_table(rows: Vec<Vec<Val>>) -> Table {
-    Table { family: Family::Mobility, keys: MOBILITY_KEYS.to_vec(), rows, total_of: Some("count"), sheet: None }
+fn mobility_table(rows: Vec<Vec<Val>>, style: Style) -> Table {
+    let keys = mobility_keys(style);
+    let total_of = keys.contains(&"count").then_some("count");
+    Table { family: Family::Mobility, keys, rows, total_of, sheet: None }
 }
 
 const STUDENT_KEYS: [&str; 20] = [
@@ -215,7 +240,7 @@ fn student_row(s: &Student, year: i32, id: String, style: Style) -> Vec<Val> {
         // The Kazakh style types the date of birth (column birth_date) instead of the year.
         Val::Text(format!("{:02}.{:02}.{}", 1 + id.len() % 28, 1 + (s.program as usize) % 12, s.birth_year))
     } else {
-        year_value(s.birth_year, style)
+        year_value(s.birth_year)
     };
     vec![
         academic_year(year, style),
@@ -253,7 +278,7 @@ fn staff_row(m: &StaffMember, year: i32, seq: u64, style: Style) -> Vec<Val> {
         text(m.hei),
         Val::Text(format!("{}-T{year}-{seq:05}", m.hei)),
         text(word("gender", m.gender, style.language())),
-        year_value(m.birth_year, style),
+        year_value(m.birth_year),
         text(m.degree),
         text(m.title),
         text(m.position),
@@ -356,7 +381,7 @@ fn write_submission(config: &GenerateConfig, sub: &Submission, planted: Planted)
     written.staff = staff.len() as u64;
     written.mobility_episodes = sub.mobility.iter().filter(|r| r.participant == "student").map(|r| r.count).sum();
     written.staff_exchanges = sub.mobility.iter().filter(|r| r.participant == "staff").map(|r| r.count).sum();
-    let mut mobility: Vec<Vec<Val>> = sub.mobility.iter().map(|r| mobility_row(r, style)).collect();
+    let mut mobility: Vec<Vec<Val>> = sub.mobility.iter().flat_map(|r| mobility_rows_of(r, style)).collect();
     mobility.extend(planted.mobility);
     let mut tables = Vec::new();
     if !students.is_empty() {
@@ -366,7 +391,7 @@ fn write_submission(config: &GenerateConfig, sub: &Submission, planted: Planted)
         tables.push(Table { family: Family::Staff, keys: STAFF_KEYS.to_vec(), rows: staff, total_of: None, sheet: None });
     }
     if !mobility.is_empty() {
-        tables.push(mobility_table(mobility));
+        tables.push(mobility_table(mobility, style));
     }
     if tables.is_empty() {
         return Ok(written);

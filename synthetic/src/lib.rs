@@ -25,3 +25,8 @@ pub mod students;
 pub mod submission;
 
 pub use generate::{generate, GenerateConfig, GenerateError, GenerateSummary};
+
+/// The revision of the generated files: raised whenever the same seed writes other files
+/// (2: Kazakh-style years typed as numbers, mobility without `count` there), so that a cached
+/// dataset of an older revision is generated again.
+pub const DATASET_REVISION: u32 = 2;

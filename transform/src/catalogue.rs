@@ -165,5 +165,6 @@ pub fn catalogue() -> Vec<Indicator> {
     all.extend(crate::international::indicators());
     all.extend(crate::mobility::indicators());
     all.extend(crate::inclusion::indicators());
+    all.extend(crate::base::indicators());
     all
 }

@@ -134,7 +134,8 @@ fn merge_parts(cells: Vec<PublishedCell>) -> Vec<PublishedCell> {
 }
 
 fn context<'a>(percent_tables: Vec<&'a str>, partial: Vec<&'a str>) -> RuleContext<'a> {
-    RuleContext { percent_tables, overlapping: vec!["table_8_2_3"], partial }
+    let cross_classified = crate::base::BASE_TABLES.iter().filter(|t| t.totals().len() > 1).map(|t| t.id).collect();
+    RuleContext { percent_tables, overlapping: vec!["table_8_2_3"], partial, cross_classified }
 }
 
 /// Compares the produced tables with every published figure and runs the rules on both.

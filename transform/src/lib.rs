@@ -1,11 +1,12 @@
 //! hestat-transform owns the indicators: the catalogue (id, titles in English, Russian and
 //! Kazakh, definition, dimensions, unit, source families and the polars lazy plan of each,
 //! side by side: [`catalogue`] and the family modules [`enrollment`], [`mobility`],
-//! [`international`], [`inclusion`]), the consistency rules ([`rules`]), and the comparison
+//! [`international`], [`inclusion`]; the base tables of every family in [`base`]), the consistency rules ([`rules`]), and the comparison
 //! with the published figures ([`published`], [`check`]). It reads the staging Parquet that
 //! `hestat-ingest` writes and knows nothing of spreadsheets or rendering. `docs/transform.md`
 //! describes it.
 
+pub mod base;
 pub mod catalogue;
 pub mod check;
 pub mod enrollment;

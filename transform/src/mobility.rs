@@ -1,6 +1,7 @@
-//! Academic mobility (section 6.1): students and staff, incoming and outgoing, by year,
-//! world region, country, funding source, field, level, mode and type; multi-year totals; top
-//! three countries per field; participating institutions by legal form.
+//! Academic mobility (section 6.1): the report's tables of students and staff, incoming and
+//! outgoing, by year, world region, country and funding source; multi-year totals; top three
+//! countries per field; participating institutions by legal form. The base tables of the
+//! family (every direction, participant and dimension, with totals) are in [`crate::base`].
 //!
 //! Persons are the sum of `count` (identical episodes are one row). World regions are the
 //! report's grouping of countries (`data/codelists/countries.csv`). Definitions follow the
@@ -77,24 +78,6 @@ fn region_table(id: &'static str, direction: &'static str, reproduces: &'static 
     }
 }
 
-/// Persons by year and one dimension, both directions (or staff).
-fn split_table(id: &'static str, dimension: &'static str, title: [&'static str; 3], definition: &'static str, dims: &'static [&'static str], participant: &'static str) -> Indicator {
-    Indicator {
-        id,
-        title,
-        definition,
-        basis: Basis::Report,
-        dimensions: dims,
-        unit: "persons",
-        sources: &["mobility"],
-        reproduces: None,
-        plan: Box::new(move |f| {
-            let lf = f.mobility_with_regions()?.filter(col("participant").eq(lit(participant))).with_column(col("country").alias("country_iso3"));
-            Ok(sorted(with_totals(sum_by(lf, dims, "count"), dims, &[dimension])?, dims))
-        }),
-    }
-}
-
 pub fn indicators() -> Vec<Indicator> {
     let mut all = vec![
         Indicator {
@@ -155,13 +138,6 @@ pub fn indicators() -> Vec<Indicator> {
                 Ok(sorted(with_year_totals(with_totals(sum_by(lf, &dims, "count"), &dims, &["category"])?, &dims)?, &dims))
             }),
         },
-        split_table("mobility_by_country", "country_iso3", ["Students in academic mobility by country", "Академическая мобильность обучающихся по странам", "Елдер бойынша білім алушылардың академиялық ұтқырлығы"], "Students in academic mobility (persons) by calendar year, direction and partner country.", &["year", "direction", "country_iso3"], "student"),
-        split_table("mobility_by_field_country", "country_iso3", ["Students in academic mobility by field of education and country", "Академическая мобильность обучающихся по областям образования и странам", "Білім беру салалары мен елдер бойынша академиялық ұтқырлық"], "Students in academic mobility (persons) by calendar year, direction, field of education and partner country.", &["year", "direction", "field_code", "country_iso3"], "student"),
-        split_table("mobility_by_field", "field_code", ["Students in academic mobility by field of education", "Академическая мобильность обучающихся по областям образования", "Білім беру салалары бойынша білім алушылардың академиялық ұтқырлығы"], "Students in academic mobility (persons) by calendar year, direction and field of education (national classifier 01-12).", &["year", "direction", "field_code"], "student"),
-        split_table("mobility_by_level", "level", ["Students in academic mobility by level", "Академическая мобильность обучающихся по уровням образования", "Білім беру деңгейлері бойынша академиялық ұтқырлық"], "Students in academic mobility (persons) by calendar year, direction and level of education.", &["year", "direction", "level"], "student"),
-        split_table("mobility_by_mode", "mode", ["Students in academic mobility by format", "Академическая мобильность обучающихся по формату", "Формат бойынша академиялық ұтқырлық"], "Students in academic mobility (persons) by calendar year, direction and format (online, offline, blended).", &["year", "direction", "mode"], "student"),
-        split_table("mobility_by_type", "mobility_type", ["Students in academic mobility by type", "Академическая мобильность обучающихся по видам", "Түрлері бойынша академиялық ұтқырлық"], "Students in academic mobility (persons) by calendar year, direction and type (credit mobility, double degree, summer school, internship).", &["year", "direction", "mobility_type"], "student"),
-        split_table("mobility_by_funding_source", "funding_source", ["Students in academic mobility by funding source", "Академическая мобильность обучающихся по источникам финансирования", "Қаржыландыру көздері бойынша академиялық ұтқырлық"], "Students in academic mobility (persons) by calendar year, direction and source of funding.", &["year", "direction", "funding_source"], "student"),
         Indicator {
             id: "mobility_top3_countries_by_field",
             title: ["Top three partner countries per field of education", "Три ведущие страны по областям образования", "Білім беру салалары бойынша үш жетекші ел"],

@@ -394,9 +394,9 @@ fn place_mobility_text(file: &'static str, row: &PublishedRow, y: &str) -> Place
         "" if category == "Total" => Ok(("table_6_1_1", key(&[("year", y), ("direction", dir)]), exact)),
         "" => {
             let iso3 = country_code(row, "category").ok_or("country not in the code list")?;
-            Ok(("mobility_by_country", key(&[("year", y), ("direction", dir), ("country_iso3", &iso3)]), exact))
+            Ok(("mobility_by_country", key(&[("year", y), ("direction", dir), ("participant", "student"), ("country_iso3", &iso3)]), exact))
         }
-        "_by_mode" => Ok(("mobility_by_mode", key(&[("year", y), ("direction", dir), ("mode", &category.to_lowercase())]), exact)),
+        "_by_mode" => Ok(("mobility_by_mode", key(&[("year", y), ("direction", dir), ("participant", "student"), ("mode", &category.to_lowercase())]), exact)),
         "_by_type" => {
             let t = match category {
                 c if c.starts_with("Credit") => "credit",
@@ -404,10 +404,10 @@ fn place_mobility_text(file: &'static str, row: &PublishedRow, y: &str) -> Place
                 c if c.contains("school") => "summer_school",
                 _ => "internship",
             };
-            Ok(("mobility_by_type", key(&[("year", y), ("direction", dir), ("mobility_type", t)]), exact))
+            Ok(("mobility_by_type", key(&[("year", y), ("direction", dir), ("participant", "student"), ("mobility_type", t)]), exact))
         }
-        "_by_level" => Ok(("mobility_by_level", key(&[("year", y), ("direction", dir), ("level", level_code(category).ok_or("unknown level")?)]), exact)),
-        "_by_region" if field(row, "iso3") == "USA" => Ok(("mobility_by_country", key(&[("year", y), ("direction", dir), ("country_iso3", "USA")]), exact)),
+        "_by_level" => Ok(("mobility_by_level", key(&[("year", y), ("direction", dir), ("participant", "student"), ("level", level_code(category).ok_or("unknown level")?)]), exact)),
+        "_by_region" if field(row, "iso3") == "USA" => Ok(("mobility_by_country", key(&[("year", y), ("direction", dir), ("participant", "student"), ("country_iso3", "USA")]), exact)),
         "_by_region" if field(row, "period") == "2021-2024" => Ok((regions_table, key(&[("year", "Total"), ("world_region", category)]), exact)),
         "_by_region" => Ok((regions_table, key(&[("year", y), ("world_region", category)]), exact)),
         "_by_funding" if field(row, "period") == "2021-2024" => {
@@ -415,7 +415,7 @@ fn place_mobility_text(file: &'static str, row: &PublishedRow, y: &str) -> Place
             Ok(("table_6_1_7", key(&[("year", "Total"), ("category", category)]), exact))
         }
         "_by_funding_source" | "_by_funding" if dir == "outgoing" => {
-            Ok(("mobility_by_funding_source", key(&[("year", y), ("direction", dir), ("funding_source", outbound_funding_code(category))]), exact))
+            Ok(("mobility_by_funding_source", key(&[("year", y), ("direction", dir), ("participant", "student"), ("funding_source", outbound_funding_code(category))]), exact))
         }
         "_by_funding_source" => {
             let code = match category {
@@ -425,7 +425,7 @@ fn place_mobility_text(file: &'static str, row: &PublishedRow, y: &str) -> Place
                 c if c.starts_with("Kazakhstani") => "kz_university",
                 _ => "international_grant",
             };
-            Ok(("mobility_by_funding_source", key(&[("year", y), ("direction", dir), ("funding_source", code)]), exact))
+            Ok(("mobility_by_funding_source", key(&[("year", y), ("direction", dir), ("participant", "student"), ("funding_source", code)]), exact))
         }
         _ => Err("not an indicator of the transform stage".into()),
     }
@@ -487,10 +487,10 @@ fn place_field_file(file: &'static str, row: &PublishedRow) -> Placement {
         _ => {
             let dir = direction(field(row, "direction"));
             match field(row, "country") {
-                "Total" => Ok(("mobility_by_field", key(&[("year", year), ("direction", dir), ("field_code", code)]), Precision::Exact)),
+                "Total" => Ok(("mobility_by_field", key(&[("year", year), ("direction", dir), ("participant", "student"), ("field_code", code)]), Precision::Exact)),
                 _ => {
                     let iso3 = country_code(row, "country").ok_or("country not in the code list")?;
-                    Ok(("mobility_by_field_country", key(&[("year", year), ("direction", dir), ("field_code", code), ("country_iso3", &iso3)]), Precision::Exact))
+                    Ok(("mobility_by_field_country", key(&[("year", year), ("direction", dir), ("participant", "student"), ("field_code", code), ("country_iso3", &iso3)]), Precision::Exact))
                 }
             }
         }

@@ -98,6 +98,10 @@ pub struct RuleContext<'a> {
     pub overlapping: Vec<&'a str>,
     /// Tables whose parts are a partial list (the text names some of them).
     pub partial: Vec<&'a str>,
+    /// Base tables that cross several dimensions: `year_on_year` follows their headline
+    /// series only (cells with at most one dimension that is not `Total`), not every cell of
+    /// the cross-classification, where small cells move by chance.
+    pub cross_classified: Vec<&'a str>,
 }
 
 /// Declared equivalences: the same quantity in different tables, by year.
@@ -114,17 +118,32 @@ const EQUIVALENCES: &[Equivalence] = &[
             ("table_6_1_13", &[("world_region", "Total")]),
             ("table_6_1_14", &[("funding_source", "Total")]),
             ("table_6_1_7", &[("category", "Total")]),
+            ("mobility_by_participant", &[("direction", "outgoing"), ("participant", "student")]),
         ],
     },
-    Equivalence { name: "incoming students", sides: &[("table_6_1_1", &[("direction", "incoming")]), ("table_6_1_6", &[("world_region", "Total")])] },
-    Equivalence { name: "outgoing students funded by the state budget", sides: &[("table_6_1_7", &[("category", "state_budget")]), ("table_6_1_14", &[("funding_source", "state_budget")])] },
-    Equivalence { name: "incoming from CIS", sides: &[("table_6_1_3", &[("country_iso3", "Total")]), ("table_6_1_6", &[("world_region", "CIS")])] },
-    Equivalence { name: "incoming from Southeast Asia", sides: &[("table_6_1_4", &[("country_iso3", "Total")]), ("table_6_1_6", &[("world_region", "Southeast Asia")])] },
-    Equivalence { name: "incoming from Europe", sides: &[("table_6_1_5", &[("country_iso3", "Total")]), ("table_6_1_6", &[("world_region", "Europe")])] },
-    Equivalence { name: "outgoing to Europe", sides: &[("table_6_1_9", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "Europe")])] },
-    Equivalence { name: "outgoing to CIS", sides: &[("table_6_1_10", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "CIS")])] },
-    Equivalence { name: "outgoing to Southeast Asia", sides: &[("table_6_1_11", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "Southeast Asia")])] },
-    Equivalence { name: "outgoing to the Middle East", sides: &[("table_6_1_12", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "Middle East")])] },
+    Equivalence {
+        name: "incoming students",
+        sides: &[
+            ("table_6_1_1", &[("direction", "incoming")]),
+            ("table_6_1_6", &[("world_region", "Total")]),
+            ("mobility_by_participant", &[("direction", "incoming"), ("participant", "student")]),
+        ],
+    },
+    Equivalence {
+        name: "outgoing students funded by the state budget",
+        sides: &[
+            ("table_6_1_7", &[("category", "state_budget")]),
+            ("table_6_1_14", &[("funding_source", "state_budget")]),
+            ("mobility_by_funding_source", &[("direction", "outgoing"), ("participant", "student"), ("funding_source", "state_budget")]),
+        ],
+    },
+    Equivalence { name: "incoming from CIS", sides: &[("table_6_1_3", &[("country_iso3", "Total")]), ("table_6_1_6", &[("world_region", "CIS")]), ("mobility_by_world_region", &[("direction", "incoming"), ("participant", "student"), ("world_region", "CIS")])] },
+    Equivalence { name: "incoming from Southeast Asia", sides: &[("table_6_1_4", &[("country_iso3", "Total")]), ("table_6_1_6", &[("world_region", "Southeast Asia")]), ("mobility_by_world_region", &[("direction", "incoming"), ("participant", "student"), ("world_region", "Southeast Asia")])] },
+    Equivalence { name: "incoming from Europe", sides: &[("table_6_1_5", &[("country_iso3", "Total")]), ("table_6_1_6", &[("world_region", "Europe")]), ("mobility_by_world_region", &[("direction", "incoming"), ("participant", "student"), ("world_region", "Europe")])] },
+    Equivalence { name: "outgoing to Europe", sides: &[("table_6_1_9", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "Europe")]), ("mobility_by_world_region", &[("direction", "outgoing"), ("participant", "student"), ("world_region", "Europe")])] },
+    Equivalence { name: "outgoing to CIS", sides: &[("table_6_1_10", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "CIS")]), ("mobility_by_world_region", &[("direction", "outgoing"), ("participant", "student"), ("world_region", "CIS")])] },
+    Equivalence { name: "outgoing to Southeast Asia", sides: &[("table_6_1_11", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "Southeast Asia")]), ("mobility_by_world_region", &[("direction", "outgoing"), ("participant", "student"), ("world_region", "Southeast Asia")])] },
+    Equivalence { name: "outgoing to the Middle East", sides: &[("table_6_1_12", &[("country_iso3", "Total")]), ("table_6_1_13", &[("world_region", "Middle East")]), ("mobility_by_world_region", &[("direction", "outgoing"), ("participant", "student"), ("world_region", "Middle East")])] },
     Equivalence {
         name: "faculty in exchange",
         sides: &[
@@ -133,9 +152,46 @@ const EQUIVALENCES: &[Equivalence] = &[
             ("table_6_1_22", &[("field_code", "Total"), ("measure", "count")]),
             ("table_6_1_23", &[("funding_source", "Total")]),
             ("table_6_1_21", &[("degree", "Total"), ("measure", "count")]),
+            ("mobility_by_participant", &[("direction", "outgoing"), ("participant", "staff")]),
         ],
     },
-    Equivalence { name: "students with SEN", sides: &[("table_8_2_1", &[("level", "Total"), ("measure", "count")]), ("sen_students", &[("measure", "count")])] },
+    Equivalence {
+        name: "students with SEN",
+        sides: &[
+            ("table_8_2_1", &[("level", "Total"), ("measure", "count")]),
+            ("sen_students", &[("measure", "count")]),
+            ("sen_students_by_level_disability_group", &[("level", "Total"), ("disability_group", "Total")]),
+        ],
+    },
+    Equivalence {
+        name: "students enrolled",
+        sides: &[
+            ("enrollment_by_region", &[("region_code", "Total")]),
+            ("enrollment_by_region_level", &[("region_code", "Total"), ("level", "Total")]),
+            ("enrollment_by_hei_level_funding_gender", &[("hei_code", "Total"), ("level", "Total"), ("funding", "Total"), ("gender", "Total")]),
+            ("enrollment_by_citizenship", &[("country_iso3", "Total")]),
+            ("enrollment_by_gender", &[("gender", "Total")]),
+            ("enrollment_by_level_quota", &[("level", "Total"), ("quota", "Total")]),
+        ],
+    },
+    Equivalence {
+        name: "academic staff",
+        sides: &[
+            ("staff_by_degree", &[("degree", "Total")]),
+            ("staff_by_title", &[("title", "Total")]),
+            ("staff_by_gender", &[("gender", "Total")]),
+            ("staff_by_region_degree", &[("region_code", "Total"), ("degree", "Total")]),
+        ],
+    },
+    Equivalence {
+        name: "grants of the state order",
+        sides: &[
+            ("grants_by_level_field_quota", &[("level", "Total"), ("field_code", "Total"), ("quota", "Total")]),
+            ("grants_by_level_field", &[("level", "Total"), ("field_code", "Total")]),
+            ("grants_by_level_quota", &[("level", "Total"), ("quota", "Total")]),
+        ],
+    },
+    Equivalence { name: "institutions", sides: &[("hei_by_legal_form", &[("legal_form", "Total")]), ("hei_by_region_legal_form", &[("region_code", "Total"), ("legal_form", "Total")])] },
     Equivalence {
         name: "students from socially vulnerable groups",
         sides: &[("table_8_2_3", &[("category", "Total"), ("measure", "count")]), ("vulnerable_students_by_field", &[("field_code", "Total"), ("measure", "count")])],
@@ -175,19 +231,18 @@ fn totals(table: &str, cells: &[&RuleCell], source: Source, context: &RuleContex
     let partial = context.partial.contains(&table);
     let dims: Vec<&String> = cells.iter().flat_map(|c| c.key.keys()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     for dim in dims.iter().filter(|d| !is_year(d) && d.as_str() != "measure") {
+        // The parts of a total: the cells with the same key but for `dim` (not `Total`),
+        // grouped once by the rest of the key (a figure published twice is one part; the
+        // duplicates rule compares them).
+        let rest = |c: &RuleCell| -> Vec<(String, String)> { c.key.iter().filter(|(k, _)| k != dim).map(|(k, v)| (k.clone(), v.clone())).collect() };
+        let mut parts_of: BTreeMap<Vec<(String, String)>, BTreeMap<&Key, &RuleCell>> = BTreeMap::new();
+        for c in cells.iter().filter(|c| c.key.get(*dim).is_some_and(|v| v != "Total")) {
+            parts_of.entry(rest(c)).or_default().entry(&c.key).or_insert(c);
+        }
         for total in cells.iter().filter(|c| c.key.get(*dim).is_some_and(|v| v == "Total") && !is_share(c, &context.percent_tables)) {
-            let mut parts: Vec<&&RuleCell> = cells
-                .iter()
-                .filter(|c| c.key.len() == total.key.len() && c.key.get(*dim).is_some_and(|v| v != "Total") && c.key.iter().all(|(k, v)| k == *dim || total.key.get(k) == Some(v)))
-                .collect();
-            // A figure published twice is one part (the duplicates rule compares them).
-            let mut seen = std::collections::BTreeSet::new();
-            parts.retain(|c| seen.insert(&c.key));
-            if parts.is_empty() {
-                continue;
-            }
-            let sum: f64 = parts.iter().map(|c| c.value).sum();
-            let slack = parts.iter().map(|c| c.rounding).sum::<f64>() + total.rounding + 1e-6;
+            let Some(parts) = parts_of.get(&rest(total)) else { continue };
+            let sum: f64 = parts.values().map(|c| c.value).sum();
+            let slack = parts.values().map(|c| c.rounding).sum::<f64>() + total.rounding + 1e-6;
             let broken = if partial { sum > total.value + slack } else { (sum - total.value).abs() > slack };
             if broken {
                 let rule = if partial { "parts_within_total" } else { "total_equals_sum" };
@@ -255,7 +310,10 @@ fn year_on_year(table: &str, cells: &[&RuleCell], source: Source, context: &Rule
     // The other dimensions → (year, value, cell) of each year.
     type Series<'c> = BTreeMap<Vec<(String, String)>, Vec<(i32, f64, &'c RuleCell)>>;
     let mut series: Series = BTreeMap::new();
-    for c in cells.iter().filter(|c| !is_share(c, &context.percent_tables) && !context.percent_tables.contains(&c.table.as_str())) {
+    let headline = |c: &RuleCell| {
+        !context.cross_classified.contains(&c.table.as_str()) || c.key.iter().filter(|(k, v)| !is_year(k) && *v != "Total").count() <= 1
+    };
+    for c in cells.iter().filter(|c| !is_share(c, &context.percent_tables) && !context.percent_tables.contains(&c.table.as_str()) && headline(c)) {
         let Some((year_dim, year)) = c.key.iter().find(|(k, _)| is_year(k)).and_then(|(k, v)| v.parse::<i32>().ok().map(|y| (k.clone(), y))) else { continue };
         let rest: Vec<(String, String)> = c.key.iter().filter(|(k, _)| **k != year_dim).map(|(k, v)| (k.clone(), v.clone())).collect();
         series.entry(rest).or_default().push((year, c.value, c));
@@ -304,12 +362,12 @@ fn equivalences(by_table: &BTreeMap<&str, Vec<&RuleCell>>, source: Source, out: 
                 let matches = fixed.iter().all(|(k, v)| c.key.get(*k).is_some_and(|x| x == v));
                 let extra = c.key.keys().filter(|k| !is_year(k) && !fixed.iter().any(|(f, _)| f == k)).count();
                 if matches && extra == 0 {
-                    if let Some(year) = year_of(&c.key) {
-                        // One value per table (a figure published twice is the duplicates rule's).
-                        let side = by_year.entry(year).or_default();
-                        if !side.iter().any(|(t, _, _)| t == table) {
-                            side.push((table, c.value, c));
-                        }
+                    // A table without a year (the registry) is one "year" of its own.
+                    let year = year_of(&c.key).unwrap_or_default();
+                    // One value per table (a figure published twice is the duplicates rule's).
+                    let side = by_year.entry(year).or_default();
+                    if !side.iter().any(|(t, _, _)| t == table) {
+                        side.push((table, c.value, c));
                     }
                 }
             }
@@ -323,10 +381,10 @@ fn equivalences(by_table: &BTreeMap<&str, Vec<&RuleCell>>, source: Source, out: 
                         severity: Severity::Error,
                         source,
                         tables: vec![first.0.to_string(), other.0.to_string()],
-                        year: Some(year.clone()),
+                        year: (!year.is_empty()).then(|| year.clone()),
                         cells: vec![describe(first.0, &first.2.key), describe(other.0, &other.2.key)],
                         figures: vec![first.1, other.1],
-                        message: format!("{} in {year}: {} in {}, {} in {}", eq.name, first.1, first.0, other.1, other.0),
+                        message: format!("{}{}: {} in {}, {} in {}", eq.name, if year.is_empty() { String::new() } else { format!(" in {year}") }, first.1, first.0, other.1, other.0),
                     });
                 }
             }
@@ -370,7 +428,8 @@ fn countries_at_least_their_fields(by_table: &BTreeMap<&str, Vec<&RuleCell>>, so
     let mut sums: BTreeMap<(String, String, String), (f64, Vec<String>)> = BTreeMap::new();
     for c in parts {
         let (Some(y), Some(d), Some(country)) = (c.key.get("year"), c.key.get("direction"), c.key.get("country_iso3")) else { continue };
-        if c.key.get("field_code").is_some_and(|f| f == "Total") || country == "Total" {
+        let students = c.key.get("participant").is_none_or(|p| p == "student");
+        if !students || c.key.get("field_code").is_some_and(|f| f == "Total") || country == "Total" || d == "Total" {
             continue;
         }
         let entry = sums.entry((y.clone(), d.clone(), country.clone())).or_default();
@@ -414,7 +473,7 @@ mod tests {
     }
 
     fn run(cells: &[RuleCell]) -> Vec<Finding> {
-        let context = RuleContext { percent_tables: vec!["rates_share"], overlapping: vec![], partial: vec!["named_few"] };
+        let context = RuleContext { percent_tables: vec!["rates_share"], overlapping: vec![], partial: vec!["named_few"], cross_classified: vec!["cross"] };
         check(cells, Source::Published, &context)
     }
 
@@ -480,6 +539,42 @@ mod tests {
     }
 
     #[test]
+    fn a_report_table_and_its_base_table_must_agree() {
+        // Table 6.1.1's outgoing students and the base table's outgoing students.
+        let report = cell("table_6_1_1", &[("year", "2024"), ("direction", "outgoing")], 4416.0);
+        let base = cell("mobility_by_participant", &[("year", "2024"), ("direction", "outgoing"), ("participant", "student")], 4416.0);
+        // The base table's staff and all-participant cells are other quantities.
+        let staff = cell("mobility_by_participant", &[("year", "2024"), ("direction", "outgoing"), ("participant", "staff")], 584.0);
+        let all = cell("mobility_by_participant", &[("year", "2024"), ("direction", "outgoing"), ("participant", "Total")], 5000.0);
+        assert!(run(&[report.clone(), base.clone(), staff, all]).is_empty());
+        let found = run(&[report, RuleCell { value: 4400.0, ..base }]);
+        assert_eq!(rules(&found), ["same_quantity"]);
+        assert_eq!(found[0].tables, ["table_6_1_1", "mobility_by_participant"]);
+        assert_eq!(found[0].figures, [4416.0, 4400.0]);
+        // Tables without a year (the registry) are compared too.
+        let forms = cell("hei_by_legal_form", &[("legal_form", "Total")], 122.0);
+        let regions = cell("hei_by_region_legal_form", &[("region_code", "Total"), ("legal_form", "Total")], 121.0);
+        let found = run(&[forms, regions]);
+        assert_eq!(rules(&found), ["same_quantity"]);
+        assert_eq!(found[0].year, None);
+        assert_eq!(found[0].message, "institutions: 122 in hei_by_legal_form, 121 in hei_by_region_legal_form");
+    }
+
+    #[test]
+    fn a_total_over_several_dimensions_is_checked_on_each() {
+        // A base table, level x gender with totals at every level.
+        let c = |level: &str, gender: &str, v: f64| cell("base", &[("academic_year", "2024"), ("level", level), ("gender", gender)], v);
+        let mut cells = vec![c("bachelor", "F", 2.0), c("bachelor", "M", 3.0), c("bachelor", "Total", 5.0), c("master", "F", 1.0), c("master", "Total", 1.0), c("Total", "F", 3.0), c("Total", "M", 3.0), c("Total", "Total", 6.0)];
+        assert!(run(&cells).is_empty());
+        // The grand total one too many: its parts by level (5 + 1) and by gender (3 + 3) both say 6.
+        cells[7].value = 7.0;
+        let found = run(&cells);
+        assert_eq!(rules(&found), ["total_equals_sum", "total_equals_sum"]);
+        assert_eq!(found.iter().map(|f| f.figures.clone()).collect::<Vec<_>>(), [[7.0, 6.0], [7.0, 6.0]]);
+        assert_eq!(found.iter().map(|f| f.message.as_str()).collect::<Vec<_>>(), ["2 parts of `gender` add up to 6, the total is 7", "2 parts of `level` add up to 6, the total is 7"]);
+    }
+
+    #[test]
     fn year_on_year_changes_beyond_20_percent_are_warnings() {
         let y = |year: &str, v: f64| cell("t", &[("year", year), ("level", "a")], v);
         assert!(run(&[y("2023", 100.0), y("2024", 119.0)]).is_empty());
@@ -488,6 +583,10 @@ mod tests {
         assert_eq!(found[0].severity, Severity::Warning);
         assert!(run(&[y("2023", 10.0), y("2024", 30.0)]).is_empty(), "small counts (under 50) move by chance");
         assert!(run(&[y("2021", 100.0), y("2024", 300.0)]).is_empty(), "only consecutive years");
+        // A cross-classified base table: its headline series only.
+        let x = |year: &str, level: &str, gender: &str, v: f64| cell("cross", &[("year", year), ("level", level), ("gender", gender)], v);
+        assert!(run(&[x("2023", "a", "F", 100.0), x("2024", "a", "F", 200.0)]).is_empty(), "a cell of the cross-classification");
+        assert_eq!(rules(&run(&[x("2023", "a", "Total", 100.0), x("2024", "a", "Total", 200.0)])), ["year_on_year"]);
     }
 
     #[test]

@@ -110,6 +110,7 @@ fn staging(root: &Path) {
     write(root, "tvet_students", Some(("academic_year", 2021)), vec![s("region", &["KZ-63"]), i("students", &[1])]);
     write(root, "staff", Some(("academic_year", 2024)), vec![
         s("hei_code", &["H1", "H1", "H2", "H3"]),
+        s("gender", &["F", "M", "F", "F"]),
         s("degree", &["phd", "candidate", "master", "phd"]),
         s("title", &["none", "docent", "none", "professor"]),
     ]);
@@ -147,6 +148,17 @@ fn enrollment_admissions_and_state_funding() {
     // Quotas: an empty quota is `none` (2, 3, 4, 6, 7, 8 → 6).
     assert_eq!(value(&t, "students_by_grant_quota", &[("academic_year", "2024"), ("quota", "none")]), 6.0);
     assert_eq!(value(&t, "students_by_grant_quota", &[("academic_year", "2024"), ("quota", "rural")]), 1.0);
+    // Base tables. Almaty city (H1): students 1-3, all bachelors; masters: 5 (Abai) and 6 (Astana).
+    assert_eq!(value(&t, "enrollment_by_region_level", &[("academic_year", "2024"), ("region_code", "KZ-75"), ("level", "bachelor")]), 3.0);
+    assert_eq!(value(&t, "enrollment_by_region_level", &[("academic_year", "2024"), ("region_code", "Total"), ("level", "master")]), 2.0);
+    assert_eq!(value(&t, "enrollment_by_region_level", &[("academic_year", "2021"), ("region_code", "Total"), ("level", "Total")]), 2.0);
+    // H3: 6 (M, master, state grant), 7 (F, bachelor, paid), 8 (F, preparatory, paid).
+    assert_eq!(value(&t, "enrollment_by_hei_level_funding_gender", &[("academic_year", "2024"), ("hei_code", "H3"), ("level", "bachelor"), ("funding", "paid"), ("gender", "F")]), 1.0);
+    assert_eq!(value(&t, "enrollment_by_hei_level_funding_gender", &[("academic_year", "2024"), ("hei_code", "H3"), ("level", "Total"), ("funding", "paid"), ("gender", "Total")]), 2.0);
+    assert_eq!(value(&t, "enrollment_by_hei_level_funding_gender", &[("academic_year", "2024"), ("hei_code", "Total"), ("level", "Total"), ("funding", "state_grant"), ("gender", "Total")]), 4.0);
+    assert_eq!(value(&t, "enrollment_by_citizenship", &[("academic_year", "2024"), ("country_iso3", "IND")]), 2.0);
+    assert_eq!(value(&t, "enrollment_by_gender", &[("academic_year", "2024"), ("gender", "F")]), 5.0);
+    assert_eq!(value(&t, "enrollment_by_level_quota", &[("academic_year", "2024"), ("level", "bachelor"), ("quota", "none")]), 4.0);
 }
 
 #[test]
@@ -168,6 +180,8 @@ fn grants() {
     assert_eq!(value(&t, "grants_by_level_field_quota", &[("academic_year", "2024"), ("level", "Total"), ("field_code", "Total"), ("quota", "Total")]), 150.0);
     assert_eq!(value(&t, "grants_by_level_field_quota", &[("academic_year", "2024"), ("level", "bachelor"), ("field_code", "Total"), ("quota", "rural")]), 30.0);
     assert_eq!(value(&t, "figure_2_2_1", &[("academic_year", "2024")]), 130.0);
+    assert_eq!(value(&t, "grants_by_level_field", &[("academic_year", "2024"), ("level", "bachelor"), ("field_code", "01")]), 130.0);
+    assert_eq!(value(&t, "grants_by_level_quota", &[("academic_year", "2024"), ("level", "Total"), ("quota", "none")]), 120.0);
 }
 
 #[test]
@@ -185,8 +199,19 @@ fn mobility_students_and_staff() {
     assert_eq!(value(&t, "table_6_1_13", &[("year", "Total"), ("world_region", "Total")]), 6.0);
     assert_eq!(value(&t, "table_6_1_14", &[("year", "2024"), ("funding_source", "state_budget")]), 3.0);
     assert_eq!(value(&t, "table_6_1_7", &[("year", "2024"), ("category", "extra_budgetary")]), 3.0);
-    assert_eq!(value(&t, "mobility_by_mode", &[("year", "2024"), ("direction", "outgoing"), ("mode", "offline")]), 5.0);
-    assert_eq!(value(&t, "mobility_by_type", &[("year", "2024"), ("direction", "outgoing"), ("mobility_type", "summer_school")]), 2.0);
+    assert_eq!(value(&t, "mobility_by_mode", &[("year", "2024"), ("direction", "outgoing"), ("participant", "student"), ("mode", "offline")]), 5.0);
+    assert_eq!(value(&t, "mobility_by_type", &[("year", "2024"), ("direction", "outgoing"), ("participant", "student"), ("mobility_type", "summer_school")]), 2.0);
+    // Base tables: both participants, both directions, totals at every level. Outgoing
+    // offline: students 3 + 2, staff 1 (H1).
+    assert_eq!(value(&t, "mobility_by_mode", &[("year", "2024"), ("direction", "outgoing"), ("participant", "Total"), ("mode", "offline")]), 6.0);
+    assert_eq!(value(&t, "mobility_by_participant", &[("year", "2024"), ("direction", "outgoing"), ("participant", "staff")]), 5.0);
+    assert_eq!(value(&t, "mobility_by_participant", &[("year", "2024"), ("direction", "Total"), ("participant", "student")]), 8.0);
+    assert_eq!(value(&t, "mobility_by_participant", &[("year", "2024"), ("direction", "Total"), ("participant", "Total")]), 13.0);
+    assert_eq!(value(&t, "mobility_by_world_region", &[("year", "2024"), ("direction", "incoming"), ("participant", "student"), ("world_region", "CIS")]), 2.0);
+    // Staff to Turkiye (4, H2) and Uzbekistan (1, H1); by legal form: state 4, national 1 + 3 (students of H1).
+    assert_eq!(value(&t, "mobility_by_country", &[("year", "2024"), ("direction", "outgoing"), ("participant", "staff"), ("country_iso3", "TUR")]), 4.0);
+    assert_eq!(value(&t, "mobility_by_legal_form", &[("year", "2024"), ("direction", "outgoing"), ("participant", "Total"), ("legal_form", "national")]), 5.0);
+    assert_eq!(value(&t, "mobility_by_field_country", &[("year", "2024"), ("direction", "Total"), ("participant", "Total"), ("field_code", "01"), ("country_iso3", "Total")]), 7.0);
     // Top three of field 01 outgoing: TUR (3 + 2).
     assert_eq!(value(&t, "mobility_top3_countries_by_field", &[("year", "2024"), ("direction", "outgoing"), ("field_code", "01"), ("country_iso3", "TUR")]), 5.0);
     // Institutions with outgoing student mobility: H1, H3 (national, private).
@@ -228,6 +253,10 @@ fn inclusion() {
     assert_eq!(value(&t, "table_8_2_3", &[("academic_year", "2024"), ("category", "Total"), ("measure", "count")]), 3.0);
     assert_eq!(value(&t, "table_8_2_3", &[("academic_year", "2024"), ("category", "low_income"), ("measure", "count")]), 2.0);
     assert_eq!(value(&t, "vulnerable_students_by_field", &[("academic_year", "2024"), ("field_code", "01"), ("measure", "count")]), 2.0);
+    // SEN by level and disability group: 2 (bachelor, II) and 7 (bachelor, none).
+    assert_eq!(value(&t, "sen_students_by_level_disability_group", &[("academic_year", "2024"), ("level", "bachelor"), ("disability_group", "none")]), 1.0);
+    assert_eq!(value(&t, "sen_students_by_level_disability_group", &[("academic_year", "2024"), ("level", "Total"), ("disability_group", "II")]), 1.0);
+    assert_eq!(value(&t, "sen_students_by_level_disability_group", &[("academic_year", "2024"), ("level", "Total"), ("disability_group", "Total")]), 2.0);
 }
 
 #[test]
@@ -237,6 +266,15 @@ fn staff_and_the_network() {
     assert_eq!(value(&t, "staff_by_degree_share", &[("academic_year", "2024"), ("degree", "phd")]), 50.0);
     assert_eq!(value(&t, "staff_by_title_share", &[("academic_year", "2024"), ("title", "none")]), 50.0);
     assert_eq!(value(&t, "hei_by_legal_form", &[("legal_form", "Total")]), 3.0);
+    // Counts by title (the report shows only shares), gender and region x degree.
+    assert_eq!(value(&t, "staff_by_title", &[("academic_year", "2024"), ("title", "none")]), 2.0);
+    assert_eq!(value(&t, "staff_by_gender", &[("academic_year", "2024"), ("gender", "F")]), 3.0);
+    assert_eq!(value(&t, "staff_by_region_degree", &[("academic_year", "2024"), ("region_code", "KZ-75"), ("degree", "Total")]), 2.0);
+    assert_eq!(value(&t, "hei_by_region_legal_form", &[("region_code", "KZ-10"), ("legal_form", "state")]), 1.0);
+    // Population 2024: 10 + 99 + 20 + 5 + 40; TVET 2 + 1.
+    assert_eq!(value(&t, "population_by_region_age_gender", &[("year", "2024"), ("region_code", "Total"), ("age", "Total"), ("gender", "Total")]), 174.0);
+    assert_eq!(value(&t, "population_by_region_age_gender", &[("year", "2024"), ("region_code", "KZ-75"), ("age", "17"), ("gender", "F")]), 99.0);
+    assert_eq!(value(&t, "tvet_students_by_region", &[("academic_year", "2024"), ("region_code", "Total")]), 3.0);
 }
 
 #[test]
@@ -246,7 +284,7 @@ fn an_absent_family_leaves_its_indicators_out_with_the_reason() {
     std::fs::remove_dir_all(tmp.path().join("staff")).unwrap();
     let (tables, not_produced) = compute(&Staging::new(tmp.path())).unwrap();
     let ids: Vec<&str> = not_produced.iter().map(|(id, _)| *id).collect();
-    assert_eq!(ids, ["staff_by_degree", "staff_by_degree_share", "staff_by_title_share"]);
+    assert_eq!(ids, ["staff_by_degree", "staff_by_degree_share", "staff_by_title_share", "staff_by_title", "staff_by_gender", "staff_by_region_degree"]);
     assert!(not_produced[0].1.contains("no staged `staff` records"), "{}", not_produced[0].1);
     assert!(tables.iter().any(|t| t.id == "table_6_1_1"));
 }
