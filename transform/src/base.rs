@@ -102,21 +102,24 @@ impl BaseTable {
 fn records(f: &Frames, subject: Subject) -> PolarsResult<LazyFrame> {
     let text = |name: &str| col(name).cast(DataType::String);
     Ok(match subject {
-        Subject::Students | Subject::SenStudents => {
-            let students = if subject == Subject::SenStudents { f.students()?.filter(col("sen")) } else { f.students()? };
-            students
-                .join(world_regions().lazy(), [col("citizenship")], [col("country_iso3")], JoinArgs::new(JoinType::Left))
-                .with_columns([
-                    col("citizenship").alias("country_iso3"),
-                    col("grant_quota").fill_null(lit("none")).alias("quota"),
-                    text("study_year").alias("study_year"),
-                    (col("academic_year") - col("birth_year")).cast(DataType::String).alias("age"),
-                    col("disability_group").fill_null(lit("none")).alias("disability_group"),
-                    col("study_form").alias("mode"),
-                    col("language").alias("category"),
-                    lit(1i64).alias("weight"),
-                ])
-        }
+        // All students from the enrollment summary (a few hundred thousand cells, not millions
+        // of records); the few with special needs from the records.
+        Subject::Students => f.enrollment()?.with_columns([
+            col("citizenship").alias("country_iso3"),
+            col("grant_quota").fill_null(lit("none")).alias("quota"),
+            text("study_year").alias("study_year"),
+            col("students").alias("weight"),
+        ]),
+        Subject::SenStudents => f.students()?.filter(col("sen")).with_columns([
+            col("citizenship").alias("country_iso3"),
+            col("grant_quota").fill_null(lit("none")).alias("quota"),
+            text("study_year").alias("study_year"),
+            (col("academic_year") - col("birth_year")).cast(DataType::String).alias("age"),
+            col("disability_group").fill_null(lit("none")).alias("disability_group"),
+            col("study_form").alias("mode"),
+            col("language").alias("category"),
+            lit(1i64).alias("weight"),
+        ]),
         Subject::Mobility => f
             .mobility()?
             .join(world_regions().lazy(), [col("country")], [col("country_iso3")], JoinArgs::new(JoinType::Left))

@@ -45,8 +45,8 @@ pub type Plan = Box<dyn Fn(&Frames) -> PolarsResult<LazyFrame> + Send + Sync>;
 pub struct Frames {
     pub students: Option<LazyFrame>,
     /// Students counted (`students`) by academic year, institution, level, field, year of
-    /// study, funding, grant quota and admission: a few hundred thousand cells whatever the
-    /// number of students, computed once.
+    /// study, funding, grant quota, admission, citizenship and gender: a few hundred thousand
+    /// cells whatever the number of students, computed once.
     pub enrollment: Option<LazyFrame>,
     /// Students counted by academic year, institution, gender, year of birth, form of study
     /// and language.
@@ -63,7 +63,7 @@ pub struct Frames {
 pub const DEMOGRAPHY_DIMENSIONS: [&str; 6] = ["academic_year", "hei_code", "gender", "birth_year", "study_form", "language"];
 
 /// The dimensions of the enrollment summary.
-pub const ENROLLMENT_DIMENSIONS: [&str; 9] = ["academic_year", "hei_code", "level", "field_code", "study_year", "funding", "grant_quota", "admitted", "citizenship"];
+pub const ENROLLMENT_DIMENSIONS: [&str; 10] = ["academic_year", "hei_code", "level", "field_code", "study_year", "funding", "grant_quota", "admitted", "citizenship", "gender"];
 
 fn missing(family: &str) -> PolarsError {
     PolarsError::NoData(format!("no staged `{family}` records").into())
