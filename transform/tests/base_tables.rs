@@ -15,6 +15,9 @@ use polars::prelude::*;
 use proptest::prelude::*;
 use proptest::sample::select;
 
+mod staging_files;
+use staging_files::write;
+
 const HEIS: [(&str, &str, &str); 4] = [("H1", "KZ-75", "national"), ("H2", "KZ-10", "state"), ("H3", "KZ-71", "private"), ("H4", "KZ-75", "jsc")];
 const LEVELS: [&str; 4] = ["bachelor", "master", "doctoral", "preparatory"];
 const FIELDS: [&str; 4] = ["01", "04", "07", "10"];
@@ -155,15 +158,6 @@ fn dataset() -> impl Strategy<Value = Dataset> {
 
 // ---- staging, as ingestion writes it ------------------------------------------------------
 
-fn write(root: &Path, family: &str, partition: Option<(&str, i32)>, columns: Vec<Column>) {
-    let dir = match partition {
-        Some((key, value)) => root.join(family).join(format!("{key}={value}")),
-        None => root.join(family),
-    };
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut df = DataFrame::new_infer_height(columns).unwrap();
-    ParquetWriter::new(std::fs::File::create(dir.join("part-0.parquet")).unwrap()).finish(&mut df).unwrap();
-}
 
 fn text<T>(name: &str, rows: &[T], f: impl Fn(&T) -> &'static str) -> Column {
     Column::new(name.into(), rows.iter().map(|r| Some(f(r)).filter(|v| !v.is_empty())).collect::<Vec<Option<&str>>>())

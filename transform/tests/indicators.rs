@@ -9,15 +9,9 @@ use hestat_transform::staging::Staging;
 use hestat_transform::{compute, Produced};
 use polars::prelude::*;
 
-fn write(root: &Path, family: &str, partition: Option<(&str, i32)>, columns: Vec<Column>) {
-    let dir = match partition {
-        Some((key, value)) => root.join(family).join(format!("{key}={value}")),
-        None => root.join(family),
-    };
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut df = DataFrame::new_infer_height(columns).unwrap();
-    ParquetWriter::new(std::fs::File::create(dir.join("part-0.parquet")).unwrap()).finish(&mut df).unwrap();
-}
+mod staging_files;
+use staging_files::write;
+
 
 fn s(name: &str, values: &[&str]) -> Column {
     Column::new(name.into(), values.iter().map(|v| if v.is_empty() { None } else { Some(*v) }).collect::<Vec<Option<&str>>>())
