@@ -18,6 +18,7 @@
 
 pub mod codes;
 mod csv_source;
+mod ods;
 pub mod families;
 pub mod header;
 mod pipeline;
@@ -28,6 +29,7 @@ pub mod staging;
 pub mod validation;
 pub mod values;
 mod writer;
+mod xls_scan;
 
 pub use families::Family;
 pub use pipeline::{ingest, IngestConfig, IngestError, IngestSummary, Progress};

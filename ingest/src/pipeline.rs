@@ -118,7 +118,11 @@ fn read_one(path: &Path, rel: &str, settings: SheetSettings, limits: &Limits) ->
         Ok(Err(rejection)) => FileOutcome::rejected(rel, rejection),
         Err(_) => FileOutcome::rejected(
             rel,
-            FileRejection { rule: "reader_failure", message: "the reader failed on this file (malformed content)".into() },
+            FileRejection {
+                rule: "reader_failure",
+                message: "the file's content is malformed and the spreadsheet reader stopped on it: open it in Excel or LibreOffice, save it again as .xlsx and send the new file".into(),
+                detail: "the reader panicked (the panic message is masked and not kept)".into(),
+            },
         ),
     }
 }

@@ -105,7 +105,7 @@ enum State {
 pub struct SheetProcessor<'a> {
     settings: SheetSettings<'a>,
     file: &'a str,
-    sheet: &'a str,
+    sheet: String,
     state: State,
     account: SheetAccount,
     issues: Vec<ValidationIssue>,
@@ -119,11 +119,11 @@ fn position_of(family: Family, key: &str) -> Option<usize> {
 }
 
 impl<'a> SheetProcessor<'a> {
-    pub fn new(settings: SheetSettings<'a>, file: &'a str, sheet: &'a str) -> Self {
+    pub fn new(settings: SheetSettings<'a>, file: &'a str, sheet: &str) -> Self {
         SheetProcessor {
             settings,
             file,
-            sheet,
+            sheet: sheet.to_string(),
             state: State::Searching { near_miss: None },
             account: SheetAccount::new(file, sheet, SheetStatus::NotRecognised),
             issues: Vec::new(),
@@ -152,7 +152,7 @@ impl<'a> SheetProcessor<'a> {
                     HeaderMatch::Incomplete { family, row, missing } => {
                         self.issues.push(ValidationIssue::new(
                             self.file,
-                            self.sheet,
+                            &self.sheet,
                             cell_ref(0, row),
                             "",
                             &missing.join(", "),
@@ -225,7 +225,7 @@ impl<'a> SheetProcessor<'a> {
                 }
                 match Self::parse_row(self.settings.hasher, loader, cells) {
                     Ok(mut values) => {
-                        loader.batch.push_row(&mut values, self.file, self.sheet, row + 1);
+                        loader.batch.push_row(&mut values, self.file, &self.sheet, row + 1);
                         loader.spare_values = recycle(values);
                         self.account.loaded += 1;
                     }
@@ -234,7 +234,7 @@ impl<'a> SheetProcessor<'a> {
                         for (col, key, shown, rejection) in rejections {
                             self.issues.push(ValidationIssue::new(
                                 self.file,
-                                self.sheet,
+                                &self.sheet,
                                 cell_ref(col, row),
                                 key,
                                 &shown,
@@ -273,7 +273,7 @@ impl<'a> SheetProcessor<'a> {
             };
             self.issues.push(ValidationIssue::new(
                 self.file,
-                self.sheet,
+                &self.sheet,
                 group.cell,
                 "",
                 &group.value,
@@ -298,7 +298,7 @@ impl<'a> SheetProcessor<'a> {
             let cells: Vec<String> = header.unknown.iter().map(|(c, _)| cell_ref(*c, header.row)).collect();
             self.issues.push(ValidationIssue::new(
                 self.file,
-                self.sheet,
+                &self.sheet,
                 cells[0].clone(),
                 "",
                 &labels.join("; "),
@@ -399,7 +399,7 @@ impl<'a> SheetProcessor<'a> {
 
     /// Records a sheet-level warning found by the reader.
     pub fn warn(&mut self, rule: &str, message: String) {
-        self.issues.push(ValidationIssue::new(self.file, self.sheet, String::new(), "", "", rule, Severity::Warning, message, 0));
+        self.issues.push(ValidationIssue::new(self.file, &self.sheet, String::new(), "", "", rule, Severity::Warning, message, 0));
     }
 
     /// Notes that the row just pushed ran on to `last_row` (a CSV record with line breaks
@@ -444,7 +444,7 @@ impl<'a> SheetProcessor<'a> {
                     )
                 };
                 self.account.status = status;
-                self.issues.push(ValidationIssue::new(self.file, self.sheet, String::new(), "", "", rule, Severity::Info, message, 0));
+                self.issues.push(ValidationIssue::new(self.file, &self.sheet, String::new(), "", "", rule, Severity::Info, message, 0));
                 None
             }
         };

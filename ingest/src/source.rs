@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
-use calamine::{Data, DataRef, Ods, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsb, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Xls, XlsError, XlsOptions, Xlsb, Xlsx, XlsxError};
 
 use crate::sheet::{SheetOutcome, SheetProcessor, SheetSettings};
 use crate::validation::{SheetAccount, SheetStatus, Severity, ValidationIssue};
@@ -43,16 +43,52 @@ impl Default for Limits {
     }
 }
 
-/// Why a whole file was refused.
+/// Why a whole file was refused: the rule, a message in words a university's data officer
+/// understands (what is wrong, what to do), and the reader's own words for the data team.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileRejection {
     pub rule: &'static str,
     pub message: String,
+    pub detail: String,
 }
+
+/// What a data officer can do with a file that cannot be read.
+const SAVE_AGAIN: &str = "open it in Excel or LibreOffice, save it again as .xlsx and send the new file";
 
 impl FileRejection {
     pub(crate) fn new(rule: &'static str, message: impl Into<String>) -> Self {
-        FileRejection { rule, message: message.into() }
+        FileRejection { rule, message: message.into(), detail: String::new() }
+    }
+
+    pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
+    /// A damaged file: `what` says how, the reader's error goes to `detail`.
+    pub(crate) fn corrupt(what: &str, detail: impl Into<String>) -> Self {
+        FileRejection::new("corrupt_file", format!("{what}, so it cannot be read: {SAVE_AGAIN}")).with_detail(detail)
+    }
+
+    pub(crate) fn password_protected(detail: impl Into<String>) -> Self {
+        FileRejection::new(
+            "password_protected",
+            "the workbook is protected with a password (encrypted), so it cannot be read: save a copy without the password and send that",
+        )
+        .with_detail(detail)
+    }
+
+    pub(crate) fn unreadable(error: &std::io::Error) -> Self {
+        FileRejection::new("unreadable_file", "the file cannot be opened (no permission to read it, or it was moved while the run was reading it)")
+            .with_detail(error.to_string())
+    }
+
+    pub(crate) fn sheet_too_large(sheet: &str, held: u64, limit: u64) -> Self {
+        FileRejection::new(
+            "sheet_too_large",
+            format!("sheet {sheet} holds more than {limit} cells, the most hestat reads from one sheet: split the data over several sheets or files"),
+        )
+        .with_detail(format!("{held} cells counted when reading stopped (limit max_sheet_cells = {limit})"))
     }
 }
 
@@ -84,7 +120,7 @@ impl FileOutcome {
                 batch: None,
                 key_columns: Vec::new(),
             }],
-            issues: vec![ValidationIssue::rejected_file(file, rejection.rule, rejection.message)],
+            issues: vec![ValidationIssue::rejected_file(file, rejection.rule, rejection.message, &rejection.detail)],
             rejected: true,
         }
     }
@@ -110,46 +146,81 @@ pub fn sniff_format(path: &Path, head: &[u8]) -> Result<Format, FileRejection> {
     if head.starts_with(&CFB_MAGIC) {
         return Ok(Format::Xls);
     }
+    if let Some(version) = old_excel_version(head).filter(|_| head.contains(&0)) {
+        return Err(FileRejection::new(
+            "old_excel_format",
+            format!("the file is in the {version} format, which hestat cannot read: open it in Excel or LibreOffice and save it as .xlsx"),
+        ));
+    }
     if matches!(ext.as_str(), "csv" | "txt" | "tsv") {
         if head.contains(&0) {
-            return Err(FileRejection::new("not_a_spreadsheet", "a .csv file with binary content"));
+            return Err(FileRejection::new("not_a_spreadsheet", "the file is named .csv but holds binary data, not text: export the sheet as CSV again, or send the workbook"));
         }
         return Ok(Format::Csv);
     }
     if matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods") {
-        return Err(FileRejection::new(
-            "corrupt_file",
-            format!("named .{ext} but not a spreadsheet archive (corrupt, truncated or renamed)"),
-        ));
+        return Err(FileRejection::corrupt(&format!("the file is named .{ext} but is not a workbook (damaged, cut short or renamed)"), ""));
     }
-    Err(FileRejection::new("not_a_spreadsheet", "not a spreadsheet (xlsx, xlsm, xls, xlsb, ods or csv)"))
+    Err(FileRejection::new("not_a_spreadsheet", "this is not a spreadsheet: send the data as .xlsx, .xls, .ods or .csv"))
 }
 
-/// Checks an archive's directory: every part must stay under the size limits.
+/// An Excel file from before Excel 5 (BIFF2 to BIFF4): a bare record stream (not an OLE
+/// container) that opens with its BOF record.
+fn old_excel_version(head: &[u8]) -> Option<&'static str> {
+    match head.get(..2)? {
+        [0x09, 0x00] => Some("Excel 2.x (BIFF2)"),
+        [0x09, 0x02] => Some("Excel 3.0 (BIFF3)"),
+        [0x09, 0x04] => Some("Excel 4.0 (BIFF4)"),
+        _ => None,
+    }
+}
+
+/// Checks an archive's directory: every part must stay under the size limits, and a zip
+/// must be a workbook.
 fn check_archive(path: &Path, limits: &Limits) -> Result<(), FileRejection> {
-    let file = File::open(path).map_err(|e| FileRejection::new("unreadable_file", e.to_string()))?;
+    let file = File::open(path).map_err(|e| FileRejection::unreadable(&e))?;
     let mut archive = zip::ZipArchive::new(BufReader::new(file))
-        .map_err(|e| FileRejection::new("corrupt_file", format!("corrupt or truncated archive: {e}")))?;
+        .map_err(|e| FileRejection::corrupt("the workbook (a zip archive) is damaged or incomplete, perhaps cut short while uploading", e.to_string()))?;
+    let workbook_part = ["xl/workbook.xml", "xl/workbook.bin", "content.xml"];
+    if !workbook_part.iter().any(|p| archive.index_for_name(p).is_some()) {
+        let office = archive.index_for_name("[Content_Types].xml").is_some();
+        return Err(FileRejection::new(
+            "not_a_spreadsheet",
+            if office {
+                "this is an Office document but not a workbook (a Word or PowerPoint file?): send the spreadsheet"
+            } else {
+                "this is a zip archive, not a workbook: unpack it and send the spreadsheets it holds"
+            },
+        ));
+    }
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let part = archive
             .by_index_raw(i)
-            .map_err(|e| FileRejection::new("corrupt_file", format!("corrupt or truncated archive: {e}")))?;
+            .map_err(|e| FileRejection::corrupt("the workbook (a zip archive) is damaged or incomplete", e.to_string()))?;
         let size = part.size();
         if size > limits.max_part_bytes {
             let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
             return Err(FileRejection::new(
                 "archive_too_large",
-                format!("archive part {name} would expand to {size} bytes (limit {})", limits.max_part_bytes),
-            ));
+                format!(
+                    "the workbook would unpack to more than {} bytes (one of its parts to {size}), more than hestat accepts from one file: split the data into smaller files",
+                    limits.max_part_bytes
+                ),
+            )
+            .with_detail(format!("part {name}: {size} bytes uncompressed (limit max_part_bytes = {})", limits.max_part_bytes)));
         }
         total = total.saturating_add(size);
     }
     if total > limits.max_total_bytes {
         return Err(FileRejection::new(
             "archive_too_large",
-            format!("archive would expand to {total} bytes in all (limit {})", limits.max_total_bytes),
-        ));
+            format!(
+                "the workbook would unpack to {total} bytes, more than the {} bytes hestat accepts from one file: split the data into smaller files",
+                limits.max_total_bytes
+            ),
+        )
+        .with_detail(format!("{} parts, {total} bytes uncompressed (limit max_total_bytes = {})", archive.len(), limits.max_total_bytes)));
     }
     Ok(())
 }
@@ -189,41 +260,54 @@ fn data_cell(value: &Data) -> Cell<'_> {
 }
 
 /// Widest row a sheet may have (Excel's own limit).
-const MAX_COLUMNS: u32 = 16_384;
+pub(crate) const MAX_COLUMNS: u32 = 16_384;
 
-/// Refuses a sheet whose declared dimensions exceed the cell limit.
-fn check_dimensions(d: calamine::Dimensions, sheet: &str, limits: &Limits) -> Result<(), FileRejection> {
-    let declared = (u64::from(d.end.0) + 1).saturating_sub(u64::from(d.start.0))
-        * (u64::from(d.end.1) + 1).saturating_sub(u64::from(d.start.1));
+/// The number of cells a sheet's dimension tag declares.
+fn declared_cells(d: calamine::Dimensions) -> u64 {
+    (u64::from(d.end.0) + 1).saturating_sub(u64::from(d.start.0)) * (u64::from(d.end.1) + 1).saturating_sub(u64::from(d.start.1))
+}
+
+/// A declared dimension is a hint, not content: one larger than the cell limit is a warning
+/// (some writers declare `A1:XFD1048576` for a few cells), and the cells are counted as they
+/// are streamed.
+fn warn_if_declared_too_large(d: calamine::Dimensions, processor: &mut SheetProcessor, limits: &Limits) {
+    let declared = declared_cells(d);
     if declared > limits.max_sheet_cells {
-        return Err(FileRejection::new(
-            "sheet_too_large",
+        processor.warn(
+            "dimension_overstated",
             format!(
-                "sheet {sheet} declares {}:{} ({declared} cells), over the limit of {}",
+                "the sheet declares the range {}:{} ({declared} cells), more than the {} cells hestat reads from one sheet; \
+                 the cells it really holds are read and counted",
                 crate::validation::cell_ref(d.start.1, d.start.0),
                 crate::validation::cell_ref(d.end.1, d.end.0),
                 limits.max_sheet_cells
             ),
-        ));
+        );
     }
-    Ok(())
 }
 
 /// Streams cells in row order into the processor, one row at a time. The row's calamine
-/// cells are kept as they come and lent to the processor, so no text is copied. Returns the
-/// widest column seen (0-based), or `None` when the processor stopped early.
+/// cells are kept as they come and lent to the processor, so no text is copied. Cells are
+/// counted: a sheet that holds more than the limit is refused. Returns the widest column seen
+/// (0-based), or `None` when the processor stopped early.
 fn stream_cells<'a, E: std::fmt::Display>(
     mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
     processor: &mut SheetProcessor,
     sheet: &str,
+    limits: &Limits,
 ) -> Result<Option<u32>, FileRejection> {
     let mut raw: Vec<calamine::Cell<DataRef<'a>>> = Vec::new();
     let mut spare: Vec<Cell<'static>> = Vec::new();
     let mut current: Option<u32> = None;
     let mut widest = 0;
+    let mut held: u64 = 0;
     loop {
         let next = next().map_err(|e| sheet_unreadable(sheet, e))?;
         let Some(cell) = next else { break };
+        held += 1;
+        if held > limits.max_sheet_cells {
+            return Err(FileRejection::sheet_too_large(sheet, held, limits.max_sheet_cells));
+        }
         let (row, col) = cell.get_position();
         widest = widest.max(col);
         if current != Some(row) {
@@ -299,7 +383,7 @@ fn feed_range(range: &calamine::Range<Data>, processor: &mut SheetProcessor) {
 }
 
 /// The account and issue of a sheet that is listed but not read.
-fn ignored_sheet(file: &str, sheet: &str, status: SheetStatus, rule: &str, message: &str) -> SheetOutcome {
+pub(crate) fn ignored_sheet(file: &str, sheet: &str, status: SheetStatus, rule: &str, message: &str) -> SheetOutcome {
     SheetOutcome {
         account: SheetAccount::new(file, sheet, status),
         issues: vec![ValidationIssue::new(file, sheet, String::new(), "", "", rule, Severity::Info, message, 0)],
@@ -340,7 +424,7 @@ fn read_workbook<RS: Read + Seek, R: Reader<RS>>(
 }
 
 fn sheet_unreadable(name: &str, error: impl std::fmt::Display) -> FileRejection {
-    FileRejection::new("corrupt_file", format!("sheet {name} cannot be read: {error}"))
+    FileRejection::corrupt(&format!("sheet {name} is damaged"), error.to_string())
 }
 
 /// Reads every sheet of a workbook that calamine reads as ranges (xls, ods).
@@ -361,9 +445,9 @@ where
 
 fn open_failure(kind: &str, message: String, password: bool) -> FileRejection {
     if password {
-        FileRejection::new("password_protected", "the workbook is password-protected (encrypted); save it without a password")
+        FileRejection::password_protected(format!("{kind}: {message}"))
     } else {
-        FileRejection::new("corrupt_file", format!("cannot open {kind} workbook: {message}"))
+        FileRejection::corrupt(&format!("the {kind} workbook is damaged or incomplete"), message)
     }
 }
 
@@ -371,22 +455,23 @@ fn open_failure(kind: &str, message: String, password: bool) -> FileRejection {
 pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limits) -> Result<FileOutcome, FileRejection> {
     let mut head = [0u8; 8];
     let head_len = {
-        let mut f = File::open(path).map_err(|e| FileRejection::new("unreadable_file", e.to_string()))?;
+        let mut f = File::open(path).map_err(|e| FileRejection::unreadable(&e))?;
         let mut n = 0;
         while n < head.len() {
             match f.read(&mut head[n..]) {
                 Ok(0) => break,
                 Ok(k) => n += k,
-                Err(e) => return Err(FileRejection::new("unreadable_file", e.to_string())),
+                Err(e) => return Err(FileRejection::unreadable(&e)),
             }
         }
         n
     };
     if head_len == 0 {
-        return Err(FileRejection::new("empty_file", "the file is empty (0 bytes)"));
+        return Err(FileRejection::new("empty_file", "the file is empty (0 bytes): send it again"));
     }
     let format = sniff_format(path, &head[..head_len])?;
-    let open = || File::open(path).map(BufReader::new).map_err(|e| FileRejection::new("unreadable_file", e.to_string()));
+    let mut file_issues = Vec::new();
+    let open = || File::open(path).map(BufReader::new).map_err(|e| FileRejection::unreadable(&e));
     // The xlsx and xlsb cell readers share no trait (and calamine does not export the xlsb
     // reader's type), so their identical streaming code is written once, here.
     // `$check_width`: calamine's xlsb reader skips the short cell records that some writers
@@ -399,8 +484,8 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
             read_workbook(&mut wb, file, settings, |wb: &mut $workbook, name, processor| {
                 let mut reader = wb.worksheet_cells_reader(name).map_err(|e| sheet_unreadable(name, e))?;
                 let declared = reader.dimensions();
-                check_dimensions(declared, name, limits)?;
-                let widest = stream_cells(|| reader.next_cell(), processor, name)?;
+                warn_if_declared_too_large(declared, processor, limits);
+                let widest = stream_cells(|| reader.next_cell(), processor, name, limits)?;
                 if $check_width {
                     warn_if_columns_unread(processor, declared, widest);
                 }
@@ -413,36 +498,52 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
         Format::Xlsb => streamed!(Xlsb<_>, "xlsb", calamine::XlsbError::Password, true),
         Format::Ods => {
             check_archive(path, limits)?;
-            let mut wb: Ods<_> = Ods::new(open()?).map_err(|e| open_failure("ods", e.to_string(), false))?;
-            read_ranged(&mut wb, file, settings)?
+            crate::ods::read_ods(open()?, file, settings, limits)?
         }
         Format::Xls => {
             check_file_size(path, limits)?;
-            if is_encrypted_ooxml(path) {
-                return Err(open_failure("xlsx", String::new(), true));
+            let prepared = crate::xls_scan::prepare(path, limits)?;
+            let open_xls = |codepage: Option<u16>| {
+                let mut options = XlsOptions::default();
+                options.force_codepage = codepage;
+                Xls::new_with_options(std::io::Cursor::new(&prepared.bytes[..]), options)
+            };
+            let mut notes: Vec<(String, &str, String)> = prepared.warnings.clone();
+            let mut wb = match open_xls(None) {
+                // A code page calamine does not know: the text is read as Windows-1251, the
+                // code page of Russian and Kazakh Excel, and the sheet says so.
+                // (calamine does not export its error type: it is told by its words.)
+                Err(XlsError::Cfb(e)) if e.to_string().starts_with("Codepage") => {
+                    let named = prepared.codepage.map_or(String::new(), |cp| format!(" ({cp:#06X})"));
+                    notes.push((String::new(), "unknown_code_page", format!("the workbook names an unknown code page{named}; its text is read as Windows-1251")));
+                    open_xls(Some(1251))
+                }
+                other => other,
             }
-            let mut wb: Xls<_> = Xls::new(open()?)
-                .map_err(|e| open_failure("xls", e.to_string(), matches!(e, XlsError::Password)))?;
-            read_ranged(&mut wb, file, settings)?
+            .map_err(|e| open_failure("xls", e.to_string(), matches!(e, XlsError::Password)))?;
+            let mut sheets = read_ranged(&mut wb, file, settings)?;
+            for (sheet, rule, message) in notes {
+                let issue = ValidationIssue::new(file, &sheet, String::new(), "", "", rule, Severity::Warning, message, 0);
+                match sheets.iter_mut().find(|s| s.account.sheet == sheet) {
+                    Some(outcome) => outcome.issues.push(issue),
+                    None => file_issues.push(issue),
+                }
+            }
+            sheets
         }
         Format::Csv => return crate::csv_source::read_csv(path, file, settings, limits),
     };
-    Ok(FileOutcome { sheets, issues: Vec::new(), rejected: false })
+    Ok(FileOutcome { sheets, issues: file_issues, rejected: false })
 }
 
 /// Refuses a file (xls, csv) larger than one archive part may be.
 pub(crate) fn check_file_size(path: &Path, limits: &Limits) -> Result<(), FileRejection> {
-    let size = std::fs::metadata(path).map_err(|e| FileRejection::new("unreadable_file", e.to_string()))?.len();
+    let size = std::fs::metadata(path).map_err(|e| FileRejection::unreadable(&e))?.len();
     if size > limits.max_part_bytes {
-        return Err(FileRejection::new("file_too_large", format!("{size} bytes (limit {})", limits.max_part_bytes)));
+        return Err(FileRejection::new(
+            "file_too_large",
+            format!("the file is {size} bytes, more than the {} bytes hestat accepts from one file: split the data into smaller files", limits.max_part_bytes),
+        ));
     }
     Ok(())
-}
-
-/// An encrypted xlsx is an OLE compound file holding an `EncryptedPackage` stream; its
-/// directory names are UTF-16LE.
-fn is_encrypted_ooxml(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else { return false };
-    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
-    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }

@@ -50,6 +50,9 @@ pub struct ValidationIssue {
     pub message: String,
     /// How many rows the issue covers (1 for a cell; n for a skipped-row group; 0 for a file).
     pub rows: u32,
+    /// What the reader itself said (its own wording, for the data team); empty when the
+    /// message says all.
+    pub detail: String,
 }
 
 impl ValidationIssue {
@@ -75,12 +78,19 @@ impl ValidationIssue {
             severity,
             message: mask_iin(&message.into()),
             rows,
+            detail: String::new(),
         }
     }
 
     /// A whole file refused.
-    pub fn rejected_file(file: &str, rule: &str, message: impl Into<String>) -> Self {
-        Self::new(file, "", String::new(), "", "", rule, Severity::Error, message, 0)
+    pub fn rejected_file(file: &str, rule: &str, message: impl Into<String>, detail: &str) -> Self {
+        Self::new(file, "", String::new(), "", "", rule, Severity::Error, message, 0).with_detail(detail)
+    }
+
+    /// The same issue with the reader's own words kept apart (masked like the message).
+    pub fn with_detail(mut self, detail: &str) -> Self {
+        self.detail = mask_iin(detail);
+        self
     }
 }
 

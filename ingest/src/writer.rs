@@ -86,6 +86,7 @@ fn issues_frame(issues: &[ValidationIssue]) -> PolarsResult<DataFrame> {
         Column::new("severity".into(), text(|i| i.severity.as_str())),
         Column::new("message".into(), text(|i| &i.message)),
         Column::new("rows".into(), issues.iter().map(|i| i.rows).collect::<Vec<u32>>()),
+        Column::new("detail".into(), text(|i| &i.detail)),
     ])
 }
 

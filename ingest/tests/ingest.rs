@@ -471,13 +471,18 @@ fn good_population(run: &Run) {
 }
 
 fn expect_only_rejection(s: &IngestSummary, file: &str, rule: &str) -> String {
+    expect_only_rejection_with_detail(s, file, rule).0
+}
+
+/// The message (for the university's data officer) and the reader's detail (for the data team).
+fn expect_only_rejection_with_detail(s: &IngestSummary, file: &str, rule: &str) -> (String, String) {
     let rejected: Vec<&ValidationIssue> = s.issues.iter().filter(|i| i.severity == Severity::Error).collect();
     assert_eq!(rejected.len(), 1, "{rejected:#?}");
     assert_eq!((rejected[0].file.as_str(), rejected[0].rule.as_str(), rejected[0].sheet.as_str()), (file, rule, ""));
     assert_eq!(account(s, file, "").status, SheetStatus::FileRejected);
     assert_eq!(account(s, "good.csv", "").loaded, 1, "the other file still loads");
     assert_eq!(s.files_rejected, 1);
-    rejected[0].message.clone()
+    (rejected[0].message.clone(), rejected[0].detail.clone())
 }
 
 fn valid_xlsx_bytes() -> Vec<u8> {
@@ -493,8 +498,10 @@ fn a_truncated_archive_is_rejected() {
     good_population(&run);
     let bytes = valid_xlsx_bytes();
     std::fs::write(run.input.join("cut.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
-    let message = expect_only_rejection(&run_ingest(&run), "cut.xlsx", "corrupt_file");
-    assert!(message.starts_with("corrupt or truncated archive"), "{message}");
+    let (message, detail) = expect_only_rejection_with_detail(&run_ingest(&run), "cut.xlsx", "corrupt_file");
+    assert!(message.starts_with("the workbook (a zip archive) is damaged or incomplete, perhaps cut short while uploading"), "{message}");
+    assert!(message.ends_with("save it again as .xlsx and send the new file"), "{message}");
+    assert!(!detail.is_empty(), "the zip reader's own words are kept apart");
 }
 
 #[test]
@@ -534,7 +541,7 @@ fn files_that_are_not_spreadsheets_are_rejected() {
     std::fs::write(run.input.join("photo.xlsx"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
     let s = run_ingest(&run);
     let message = expect_only_rejection(&s, "photo.xlsx", "corrupt_file");
-    assert!(message.contains("not a spreadsheet archive"), "{message}");
+    assert!(message.starts_with("the file is named .xlsx but is not a workbook (damaged, cut short or renamed)"), "{message}");
 
     let run = new_run();
     good_population(&run);
@@ -584,8 +591,9 @@ fn an_archive_part_that_would_expand_past_the_limit_is_rejected_before_reading()
     padded_xlsx(&path, 64 << 20);
     assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20, "64 MiB of padding compresses below 1 MiB");
     let limits = Limits { max_part_bytes: 16 << 20, ..Limits::default() };
-    let message = expect_only_rejection(&run_with(&run, limits), "bomb.xlsx", "archive_too_large");
-    assert!(message.starts_with("archive part xl/worksheets/sheet1.xml would expand to 671"), "{message}");
+    let (message, detail) = expect_only_rejection_with_detail(&run_with(&run, limits), "bomb.xlsx", "archive_too_large");
+    assert!(message.starts_with("the workbook would unpack to more than 16777216 bytes (one of its parts to 671"), "{message}");
+    assert!(detail.starts_with("part xl/worksheets/sheet1.xml: 671"), "{detail}");
 }
 
 #[test]
@@ -605,11 +613,12 @@ fn an_archive_declaring_gigabytes_is_rejected_with_default_limits() {
     }
     std::fs::write(run.input.join("declared.xlsx"), &bytes).unwrap();
     let message = expect_only_rejection(&run_ingest(&run), "declared.xlsx", "archive_too_large");
-    assert!(message.contains("would expand to 4294967294 bytes"), "{message}");
+    assert!(message.contains("(one of its parts to 4294967294)"), "{message}");
 }
 
 #[test]
-fn a_sheet_declaring_the_whole_grid_is_rejected_before_it_is_read() {
+fn a_sheet_declaring_the_whole_grid_is_read_with_a_warning() {
+    // inputs.md: what a sheet holds counts, not what it declares. Two cells, at A1 and XFD1048576.
     let run = new_run();
     good_population(&run);
     let path = run.input.join("huge.xlsx");
@@ -618,8 +627,27 @@ fn a_sheet_declaring_the_whole_grid_is_rejected_before_it_is_read() {
     ws.write_string(0, 0, "a").unwrap();
     ws.write_string(1_048_575, 16_383, "z").unwrap();
     wb.save(&path).unwrap();
-    let message = expect_only_rejection(&run_ingest(&run), "huge.xlsx", "sheet_too_large");
-    assert_eq!(message, "sheet Sheet1 declares A1:XFD1048576 (17179869184 cells), over the limit of 20000000");
+    let s = run_ingest(&run);
+    assert_eq!(s.files_rejected, 0);
+    let warnings = issues_with_rule(&s, "dimension_overstated");
+    assert_eq!(warnings.len(), 1);
+    assert_eq!((warnings[0].file.as_str(), warnings[0].sheet.as_str(), warnings[0].severity), ("huge.xlsx", "Sheet1", Severity::Warning));
+    assert!(warnings[0].message.starts_with("the sheet declares the range A1:XFD1048576 (17179869184 cells)"), "{}", warnings[0].message);
+    assert_eq!(account(&s, "huge.xlsx", "Sheet1").status, SheetStatus::NotRecognised);
+    assert_eq!(account(&s, "good.csv", "").loaded, 1);
+}
+
+#[test]
+fn a_sheet_holding_more_cells_than_the_limit_is_rejected() {
+    let run = new_run();
+    good_population(&run);
+    let path = run.input.join("full.xlsx");
+    write_xlsx(&path, &[("S", student_sheet(vec![student_row("U1", S("A")); 30]))]);
+    // 31 rows of 13 cells and the header: more than 300 cells.
+    let limits = Limits { max_sheet_cells: 300, ..Limits::default() };
+    let (message, detail) = expect_only_rejection_with_detail(&run_with(&run, limits), "full.xlsx", "sheet_too_large");
+    assert_eq!(message, "sheet S holds more than 300 cells, the most hestat reads from one sheet: split the data over several sheets or files");
+    assert_eq!(detail, "301 cells counted when reading stopped (limit max_sheet_cells = 300)");
 }
 
 #[test]
