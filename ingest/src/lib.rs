@@ -30,6 +30,7 @@ pub mod validation;
 pub mod values;
 mod writer;
 mod xls_scan;
+mod xlsb_scan;
 
 pub use families::Family;
 pub use pipeline::{ingest, IngestConfig, IngestError, IngestSummary, Progress};

@@ -69,40 +69,120 @@ impl IngestSummary {
     }
 }
 
-/// The files to read (path, path relative to the input folder), and those left alone.
+/// The files to read (path, path relative to the input folder), and the paths left alone,
+/// each with its reason.
 struct Discovered {
     files: Vec<(PathBuf, String)>,
-    ignored: Vec<String>,
+    skipped: Vec<ValidationIssue>,
 }
 
-/// Lists the files under `root`, sorted by relative path; dotfiles and Office lock files
-/// (`~$…`) are listed apart.
+fn skipped(rel: &str, rule: &str, severity: Severity, message: impl Into<String>) -> ValidationIssue {
+    ValidationIssue::new(rel, "", String::new(), "", "", rule, severity, message, 0)
+}
+
+/// Lists the files under `root`, sorted by relative path. Symbolic links are followed (a
+/// link to a folder already listed, which would loop, is not, and a broken link is
+/// reported); dotfiles and Office lock files (`~$…`) are left alone; what cannot be listed or
+/// is not a regular file (a FIFO would block the run) is reported, never dropped silently.
 fn discover(root: &Path) -> Result<Discovered, IngestError> {
     let mut files = Vec::new();
-    let mut ignored = Vec::new();
+    let mut skipped_paths = Vec::new();
+    let mut seen_dirs = std::collections::HashSet::new();
+    let mut seen_files: std::collections::HashMap<PathBuf, String> = std::collections::HashMap::new();
+    if let Ok(canonical) = root.canonicalize() {
+        seen_dirs.insert(canonical);
+    }
     let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|source| IngestError::ListInput { path: dir.clone(), source })?;
-        for entry in entries {
-            let entry = entry.map_err(|source| IngestError::ListInput { path: dir.clone(), source })?;
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            let Ok(kind) = entry.file_type() else { continue };
-            if kind.is_dir() {
-                if !name.starts_with('.') {
-                    stack.push(path);
+    let mut found: Vec<(PathBuf, String, bool)> = Vec::new();
+    let mut links: Vec<(PathBuf, String, bool)> = Vec::new();
+    loop {
+        let Some(dir) = stack.pop() else {
+            // The real tree is listed: now the links, each once.
+            if links.is_empty() {
+                break;
+            }
+            for (path, rel, is_dir) in links.drain(..) {
+                let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+                if is_dir {
+                    if seen_dirs.insert(canonical) {
+                        stack.push(path);
+                    } else {
+                        skipped_paths.push(skipped(&rel, "link_loop", Severity::Warning, "a link to a folder that is already read (a loop, or a second way to it): not read again"));
+                    }
+                } else if let Some(first) = seen_files.get(&canonical) {
+                    skipped_paths.push(skipped(&rel, "same_file_twice", Severity::Warning, format!("a link to {first}, which is read: not read twice")));
+                } else {
+                    seen_files.insert(canonical, rel.clone());
+                    files.push((path, rel));
                 }
-            } else if name.starts_with('.') || name.starts_with("~$") {
-                ignored.push(rel);
-            } else if kind.is_file() {
+            }
+            continue;
+        };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(source) if dir == root => return Err(IngestError::ListInput { path: dir.clone(), source }),
+            Err(e) => {
+                let rel = dir.strip_prefix(root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
+                skipped_paths.push(skipped(&rel, "unreadable_folder", Severity::Error, "the folder cannot be listed (no permission?): its files were not read").with_detail(&e.to_string()));
+                continue;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let rel = dir.strip_prefix(root).unwrap_or(&dir).to_string_lossy().replace('\\', "/");
+                    skipped_paths.push(skipped(&rel, "unreadable_folder", Severity::Error, "an entry of the folder cannot be read").with_detail(&e.to_string()));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let os_name = entry.file_name();
+            let name = os_name.to_string_lossy().into_owned();
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if os_name.to_str().is_none() {
+                skipped_paths.push(skipped(&rel, "name_not_utf8", Severity::Warning, "the file name is not valid Unicode (shown with replacement characters); rename the file"));
+            }
+            let Ok(link_kind) = entry.file_type() else {
+                skipped_paths.push(skipped(&rel, "unreadable_file", Severity::Error, "the entry cannot be examined (no permission?)"));
+                continue;
+            };
+            // Follow links: the kind of what a link points to.
+            let kind = if link_kind.is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(meta) => meta.file_type(),
+                    Err(e) => {
+                        skipped_paths.push(skipped(&rel, "broken_link", Severity::Error, "a link to a file or folder that does not exist (or cannot be reached): nothing was read").with_detail(&e.to_string()));
+                        continue;
+                    }
+                }
+            } else {
+                link_kind
+            };
+            if name.starts_with('.') || name.starts_with("~$") {
+                skipped_paths.push(skipped(&rel, "file_ignored", Severity::Info, "hidden or lock file, ignored"));
+            } else if kind.is_dir() || kind.is_file() {
+                // Real folders and files first; links to them are resolved once the real tree is listed.
+                let entry = (path, rel, kind.is_dir());
+                if link_kind.is_symlink() { links.push(entry) } else { found.push(entry) }
+            } else {
+                skipped_paths.push(skipped(&rel, "not_a_regular_file", Severity::Warning, "not a regular file (a device, socket or pipe): not read"));
+            }
+        }
+        for (path, rel, is_dir) in found.drain(..) {
+            let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+            if is_dir {
+                seen_dirs.insert(canonical);
+                stack.push(path);
+            } else {
+                seen_files.insert(canonical, rel.clone());
                 files.push((path, rel));
             }
         }
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
-    ignored.sort();
-    Ok(Discovered { files, ignored })
+    skipped_paths.sort_by(|a, b| a.file.cmp(&b.file).then(a.rule.cmp(&b.rule)));
+    Ok(Discovered { files, skipped: skipped_paths })
 }
 
 fn read_one(path: &Path, rel: &str, settings: SheetSettings, limits: &Limits) -> FileOutcome {
@@ -133,7 +213,7 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
     if !config.input.is_dir() {
         return Err(IngestError::InputMissing(config.input.clone()));
     }
-    let Discovered { files, ignored } = discover(&config.input)?;
+    let Discovered { files, skipped } = discover(&config.input)?;
     progress.started(files.len());
     let settings = SheetSettings { hasher: &config.hasher, header_scan_rows: config.limits.header_scan_rows };
     let clock = std::time::Instant::now();
@@ -146,11 +226,7 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
         })
         .collect();
 
-    let mut issues: Vec<ValidationIssue> = ignored
-        .iter()
-        .map(|rel| ValidationIssue::new(rel, "", String::new(), "", "", "file_ignored", Severity::Info,
-            "hidden or lock file, ignored", 0))
-        .collect();
+    let mut issues: Vec<ValidationIssue> = skipped;
     if config.hasher.ephemeral {
         issues.push(ValidationIssue::new("", "", String::new(), "", "", "ephemeral_id_key", Severity::Warning,
             "no identifier key configured (HESTAT_ID_KEY): IIN pseudonyms of this run cannot be linked to other runs", 0));

@@ -287,20 +287,38 @@ fn warn_if_declared_too_large(d: calamine::Dimensions, processor: &mut SheetProc
 }
 
 /// Streams cells in row order into the processor, one row at a time. The row's calamine
-/// cells are kept as they come and lent to the processor, so no text is copied. Cells are
-/// counted: a sheet that holds more than the limit is refused. Returns the widest column seen
-/// (0-based), or `None` when the processor stopped early.
+/// cells are kept as they come and lent to the processor, so no text is copied. `errors` are
+/// cells the reader drops (xlsb formula cells with an error result: row, column, error, in
+/// row order), put back in their rows. Cells are counted: a sheet that holds more than the
+/// limit is refused. Returns false when the processor stopped early.
 fn stream_cells<'a, E: std::fmt::Display>(
     mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
     processor: &mut SheetProcessor,
     sheet: &str,
     limits: &Limits,
-) -> Result<Option<u32>, FileRejection> {
+    errors: &[(u32, u32, String)],
+) -> Result<bool, FileRejection> {
     let mut raw: Vec<calamine::Cell<DataRef<'a>>> = Vec::new();
     let mut spare: Vec<Cell<'static>> = Vec::new();
     let mut current: Option<u32> = None;
-    let mut widest = 0;
-    let mut held: u64 = 0;
+    let mut held = errors.len() as u64;
+    let mut errors = errors;
+    // Hands rows to the processor: the error-only rows before `row`, then `row` itself.
+    let mut flush = |row: Option<u32>, raw: &[calamine::Cell<DataRef<'_>>], errors: &mut &[(u32, u32, String)], spare: &mut Vec<Cell<'static>>| {
+        while let Some(&(r, ..)) = errors.first().filter(|e| row.is_none_or(|row| e.0 < row)) {
+            let n = errors.iter().take_while(|e| e.0 == r).count();
+            let (mine, rest) = errors.split_at(n);
+            *errors = rest;
+            if !push_streamed_row(r, &[], mine, processor, spare) {
+                return false;
+            }
+        }
+        let Some(row) = row else { return true };
+        let n = errors.iter().take_while(|e| e.0 == row).count();
+        let (mine, rest) = errors.split_at(n);
+        *errors = rest;
+        push_streamed_row(row, raw, mine, processor, spare)
+    };
     loop {
         let next = next().map_err(|e| sheet_unreadable(sheet, e))?;
         let Some(cell) = next else { break };
@@ -309,12 +327,9 @@ fn stream_cells<'a, E: std::fmt::Display>(
             return Err(FileRejection::sheet_too_large(sheet, held, limits.max_sheet_cells));
         }
         let (row, col) = cell.get_position();
-        widest = widest.max(col);
         if current != Some(row) {
-            if let Some(done) = current {
-                if !push_streamed_row(done, &raw, processor, &mut spare) {
-                    return Ok(None);
-                }
+            if current.is_some() && !flush(current, &raw, &mut errors, &mut spare) {
+                return Ok(false);
             }
             raw.clear();
             current = Some(row);
@@ -323,32 +338,31 @@ fn stream_cells<'a, E: std::fmt::Display>(
             raw.push(cell);
         }
     }
-    if let Some(done) = current {
-        push_streamed_row(done, &raw, processor, &mut spare);
+    if current.is_some() && !flush(current, &raw, &mut errors, &mut spare) {
+        return Ok(false);
     }
-    Ok(Some(widest))
+    Ok(flush(None, &[], &mut errors, &mut spare))
 }
 
-/// Flags a sheet whose cells stop before its declared last column (`widest` is `None` when
-/// the sheet was not read to its end, and then nothing can be said).
-fn warn_if_columns_unread(processor: &mut SheetProcessor, declared: calamine::Dimensions, widest: Option<u32>) {
-    if let Some(widest) = widest.filter(|w| *w < declared.end.1) {
+/// Flags a sheet with cells written as short records, which the reader cannot see.
+fn warn_of_short_records(processor: &mut SheetProcessor, short_cells: u64) {
+    if short_cells > 0 {
         processor.warn(
             "xlsb_cells_missing",
             format!(
-                "the sheet declares columns up to {} but cells were found only up to {}; cells written as \
-                 short records are not readable: open and save the file in Excel",
-                crate::validation::column_letters(declared.end.1),
-                crate::validation::column_letters(widest)
+                "{short_cells} cells of this sheet are written as short records (as some programs other than Excel write xlsb), \
+                 which hestat cannot read: open the file in Excel and save it again"
             ),
         );
     }
 }
 
-/// Lays a row's streamed cells out by column and hands them to the processor.
+/// Lays a row's streamed cells (and the error cells the reader dropped) out by column and
+/// hands them to the processor.
 fn push_streamed_row(
     row: u32,
     raw: &[calamine::Cell<DataRef<'_>>],
+    errors: &[(u32, u32, String)],
     processor: &mut SheetProcessor,
     spare: &mut Vec<Cell<'static>>,
 ) -> bool {
@@ -363,12 +377,19 @@ fn push_streamed_row(
             cells[col] = value;
         }
     }
+    for (_, col, error) in errors.iter().filter(|e| e.1 < MAX_COLUMNS) {
+        let col = *col as usize;
+        if col >= cells.len() {
+            cells.resize(col + 1, Cell::Empty);
+        }
+        cells[col] = Cell::Error(error.clone());
+    }
     let more = processor.push_row(row, &cells);
     *spare = recycle(cells);
     more
 }
 
-/// Feeds a calamine range (xls, ods) into the processor.
+/// Feeds a calamine range (xls) into the processor.
 fn feed_range(range: &calamine::Range<Data>, processor: &mut SheetProcessor) {
     let Some((start_row, start_col)) = range.start() else { return };
     let mut row_cells: Vec<Cell> = Vec::new();
@@ -427,7 +448,7 @@ fn sheet_unreadable(name: &str, error: impl std::fmt::Display) -> FileRejection 
     FileRejection::corrupt(&format!("sheet {name} is damaged"), error.to_string())
 }
 
-/// Reads every sheet of a workbook that calamine reads as ranges (xls, ods).
+/// Reads every sheet of a workbook that calamine reads as ranges (xls).
 fn read_ranged<RS: Read + Seek, R: Reader<RS>>(
     workbook: &mut R,
     file: &str,
@@ -474,28 +495,29 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
     let open = || File::open(path).map(BufReader::new).map_err(|e| FileRejection::unreadable(&e));
     // The xlsx and xlsb cell readers share no trait (and calamine does not export the xlsb
     // reader's type), so their identical streaming code is written once, here.
-    // `$check_width`: calamine's xlsb reader skips the short cell records that some writers
-    // (SheetJS) use, so an xlsb sheet whose cells stop short of its declared width is flagged.
+    // `$extras`: what calamine's xlsb reader drops (error results of formulas, short
+    // records), found by hestat's own pass over the sheet parts.
     macro_rules! streamed {
-        ($workbook:ty, $kind:literal, $password:pat, $check_width:literal) => {{
+        ($workbook:ty, $kind:literal, $password:pat, $extras:expr) => {{
             check_archive(path, limits)?;
+            let extras: std::collections::HashMap<String, crate::xlsb_scan::SheetExtras> = $extras;
             let mut wb: $workbook = <$workbook>::new(open()?)
                 .map_err(|e| open_failure($kind, e.to_string(), matches!(e, $password)))?;
             read_workbook(&mut wb, file, settings, |wb: &mut $workbook, name, processor| {
                 let mut reader = wb.worksheet_cells_reader(name).map_err(|e| sheet_unreadable(name, e))?;
-                let declared = reader.dimensions();
-                warn_if_declared_too_large(declared, processor, limits);
-                let widest = stream_cells(|| reader.next_cell(), processor, name, limits)?;
-                if $check_width {
-                    warn_if_columns_unread(processor, declared, widest);
+                warn_if_declared_too_large(reader.dimensions(), processor, limits);
+                let sheet_extras = extras.get(name).cloned().unwrap_or_default();
+                let whole = stream_cells(|| reader.next_cell(), processor, name, limits, &sheet_extras.errors)?;
+                if whole {
+                    warn_of_short_records(processor, sheet_extras.short_cells);
                 }
                 Ok(())
             })?
         }};
     }
     let sheets = match format {
-        Format::Xlsx => streamed!(Xlsx<_>, "xlsx", XlsxError::Password, false),
-        Format::Xlsb => streamed!(Xlsb<_>, "xlsb", calamine::XlsbError::Password, true),
+        Format::Xlsx => streamed!(Xlsx<_>, "xlsx", XlsxError::Password, std::collections::HashMap::new()),
+        Format::Xlsb => streamed!(Xlsb<_>, "xlsb", calamine::XlsbError::Password, crate::xlsb_scan::scan(open()?)),
         Format::Ods => {
             check_archive(path, limits)?;
             crate::ods::read_ods(open()?, file, settings, limits)?
