@@ -1,9 +1,12 @@
-//! CSV files: UTF-8 (with or without BOM) or Windows-1251, comma, semicolon or tab separated.
+//! CSV files: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text", with its BOM) or
+//! Windows-1251, comma, semicolon or tab separated.
 //!
-//! The encoding is UTF-8 when the bytes are valid UTF-8, Windows-1251 otherwise (the two
-//! encodings Kazakh offices export). The separator is the one that splits the first lines
-//! into the same number of fields most often. Cell references use the column letter of the
-//! field and the physical line number.
+//! The encoding is UTF-8 when the bytes are valid UTF-8 (or say so with a BOM, or are UTF-8 but
+//! for a few damaged bytes, which become U+FFFD and a warning naming the first line), UTF-16
+//! with a UTF-16 BOM, Windows-1251 otherwise (the encodings Kazakh offices export). NUL bytes
+//! in a text file are dropped with a warning. The separator is the one that splits the first
+//! lines into the same number of fields most often. Cell references use the column letter of
+//! the field and the physical line number.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -13,14 +16,34 @@ use crate::source::{check_file_size, FileOutcome, FileRejection, Limits};
 use crate::validation::{Severity, ValidationIssue};
 use crate::values::Cell;
 
-/// Decodes CSV bytes; returns the text and the encoding's name.
-pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+/// Decodes CSV bytes; returns the text, the encoding's name and, for damaged UTF-8, the
+/// 1-based line of the first damaged byte.
+pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str, Option<usize>) {
+    for (bom, encoding, name) in [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, "UTF-16LE"), (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, "UTF-16BE")] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let (text, _) = encoding.decode_without_bom_handling(rest);
+            return (text, name, None);
+        }
+    }
+    let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
     match std::str::from_utf8(bytes) {
-        Ok(text) => (Cow::Borrowed(text), "UTF-8"),
-        Err(_) => {
+        Ok(text) => (Cow::Borrowed(text), "UTF-8", None),
+        Err(e) => {
+            // UTF-8 with a few damaged bytes (or a BOM that says UTF-8) stays UTF-8.
+            let (mut valid, mut invalid) = (0usize, 0usize);
+            for chunk in bytes.utf8_chunks() {
+                valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+                invalid += usize::from(!chunk.invalid().is_empty());
+            }
+            if bom || valid > invalid * 10 {
+                let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+                return (String::from_utf8_lossy(bytes), "UTF-8", Some(line));
+            }
             let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
-            (text, "Windows-1251")
+            (text, "Windows-1251", None)
         }
     }
 }
@@ -57,8 +80,21 @@ pub fn detect_separator(text: &str) -> u8 {
 
 pub fn read_csv(path: &Path, file: &str, settings: SheetSettings, limits: &Limits) -> Result<FileOutcome, FileRejection> {
     check_file_size(path, limits)?;
-    let bytes = std::fs::read(path).map_err(|e| FileRejection::new("unreadable_file", e.to_string()))?;
-    let (text, encoding) = decode(&bytes);
+    let bytes = std::fs::read(path).map_err(|e| FileRejection::unreadable(&e))?;
+    let (text, encoding, damaged_at) = decode(&bytes);
+    let mut notes = Vec::new();
+    if let Some(line) = damaged_at {
+        notes.push(ValidationIssue::new(file, "", format!("A{line}"), "", "", "invalid_utf8", Severity::Warning,
+            format!("the file is UTF-8 but has damaged characters (the first on line {line}); they are shown as \u{FFFD}: check those cells, or export the file again"), 0));
+    }
+    let nuls = text.bytes().filter(|&b| b == 0).count();
+    let text: Cow<str> = if nuls > 0 {
+        notes.push(ValidationIssue::new(file, "", String::new(), "", "", "nul_bytes", Severity::Warning,
+            format!("the file holds {nuls} NUL bytes, which a text file should not; they were dropped"), 0));
+        Cow::Owned(text.replace('\0', ""))
+    } else {
+        text
+    };
     let separator = detect_separator(&text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
@@ -94,7 +130,7 @@ pub fn read_csv(path: &Path, file: &str, settings: SheetSettings, limits: &Limit
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                return Err(FileRejection::new("corrupt_file", format!("CSV cannot be parsed at line {line}: {e}")));
+                return Err(FileRejection::corrupt(&format!("the CSV file cannot be split into fields at line {line}"), e.to_string()));
             }
         }
     }
@@ -114,5 +150,6 @@ pub fn read_csv(path: &Path, file: &str, settings: SheetSettings, limits: &Limit
         format!("read as {encoding}, {sep_name}-separated"),
         0,
     );
-    Ok(FileOutcome { sheets: vec![processor.finish()], issues: vec![note], rejected: false })
+    notes.push(note);
+    Ok(FileOutcome { sheets: vec![processor.finish()], issues: notes, rejected: false })
 }

@@ -153,7 +153,8 @@ pub fn sniff_format(path: &Path, head: &[u8]) -> Result<Format, FileRejection> {
         ));
     }
     if matches!(ext.as_str(), "csv" | "txt" | "tsv") {
-        if head.contains(&0) {
+        let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+        if head.contains(&0) && !utf16 {
             return Err(FileRejection::new("not_a_spreadsheet", "the file is named .csv but holds binary data, not text: export the sheet as CSV again, or send the workbook"));
         }
         return Ok(Format::Csv);
@@ -532,13 +533,15 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
             };
             let mut notes: Vec<(String, &str, String)> = prepared.warnings.clone();
             let mut wb = match open_xls(None) {
-                // A code page calamine does not know: the text is read as Windows-1251, the
-                // code page of Russian and Kazakh Excel, and the sheet says so.
-                // (calamine does not export its error type: it is told by its words.)
+                // A code page calamine does not know: BIFF8 text is UTF-16 whatever the code
+                // page says; BIFF5 text is read as Windows-1251, the code page of Russian and
+                // Kazakh Excel, and the file says so. (calamine does not export its error
+                // type: it is told by its words.)
                 Err(XlsError::Cfb(e)) if e.to_string().starts_with("Codepage") => {
                     let named = prepared.codepage.map_or(String::new(), |cp| format!(" ({cp:#06X})"));
-                    notes.push((String::new(), "unknown_code_page", format!("the workbook names an unknown code page{named}; its text is read as Windows-1251")));
-                    open_xls(Some(1251))
+                    let (codepage, read_as) = if prepared.biff8 { (1200, "Unicode, as every Excel 97+ file stores it") } else { (1251, "Windows-1251") };
+                    notes.push((String::new(), "unknown_code_page", format!("the workbook names an unknown code page{named}; its text is read as {read_as}")));
+                    open_xls(Some(codepage))
                 }
                 other => other,
             }

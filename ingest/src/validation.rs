@@ -55,6 +55,22 @@ pub struct ValidationIssue {
     pub detail: String,
 }
 
+/// The most characters of a cell's value an issue shows (a 100 MB cell is not copied into
+/// the report).
+const SHOWN_CHARS: usize = 200;
+
+/// A value as an issue shows it: at most [`SHOWN_CHARS`] characters (a run of digits cut at
+/// the end is left out, so no part of an identifier shows), then masked.
+fn shown(value: &str) -> String {
+    match value.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => {
+            let head = value[..end].trim_end_matches(|c: char| c.is_ascii_digit());
+            format!("{}… ({} characters in all)", mask_personal(head), value.chars().count())
+        }
+        None => mask_personal(value),
+    }
+}
+
 impl ValidationIssue {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -73,7 +89,7 @@ impl ValidationIssue {
             sheet: sheet.to_string(),
             cell,
             column: column.to_string(),
-            value: mask_personal(value),
+            value: shown(value),
             rule: rule.to_string(),
             severity,
             message: mask_iin(&message.into()),
@@ -196,5 +212,19 @@ mod tests {
             Severity::Error, "student 990101300123 appears twice", 1);
         assert_eq!(issue.value, "************");
         assert_eq!(issue.message, "student ************ appears twice");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_values_are_cut_without_showing_part_of_an_identifier() {
+        let long = format!("{}990101300123 and more", "x".repeat(195));
+        let issue = ValidationIssue::new("f.csv", "", "A2".into(), "name", &long, "r", Severity::Error, "m", 1);
+        assert_eq!(issue.value, format!("{}… (215 characters in all)", "x".repeat(195)));
+        let short = ValidationIssue::new("f.csv", "", "A2".into(), "name", "id 990101300123", "r", Severity::Error, "m", 1);
+        assert_eq!(short.value, "id ************");
     }
 }

@@ -23,6 +23,8 @@ const FILEPASS: u16 = 0x002F;
 const BOUNDSHEET: u16 = 0x0085;
 const DIMENSIONS: u16 = 0x0200;
 const CODEPAGE: u16 = 0x0042;
+/// Grids larger than this must hold at least a tenth of their cells.
+const STRAY_GRID: u64 = 1_000_000;
 const MULRK: u16 = 0x00BD;
 /// Records that hold one cell: row (u16) and column (u16) first.
 const CELLS: [u16; 7] = [0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x0006, 0x00D6];
@@ -37,6 +39,8 @@ pub struct Prepared {
     pub warnings: Vec<(String, &'static str, String)>,
     /// The code page the CODEPAGE record names.
     pub codepage: Option<u16>,
+    /// BIFF8 (Excel 97 and later: text in UTF-16), not BIFF5 (text in the code page).
+    pub biff8: bool,
 }
 
 /// A record: type, start of its data, length.
@@ -190,9 +194,9 @@ pub fn prepare(path: &Path, limits: &Limits) -> Result<Prepared, FileRejection> 
             BOUNDSHEET if len >= 6 => {
                 let offset = stream.get(data..data + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
                 let name = sheet_name(&stream[data + 6..data + len], biff8);
+                // Listed as a chart: hestat reports it as not a worksheet.
                 if !KNOWN_SHEET_TYPES.contains(&stream[data + 5]) {
                     unknown_types.push(data + 5);
-                    warnings.push((name.clone(), "not_a_worksheet", format!("sheet of an unknown kind (type {:#04x}), ignored", stream[data + 5])));
                 }
                 sheets.push((offset, name));
             }
@@ -214,18 +218,21 @@ pub fn prepare(path: &Path, limits: &Limits) -> Result<Prepared, FileRejection> 
         }
         if let Some((r0, r1, c0, c1)) = cells.extent {
             let grid = ((r1 - r0 + 1) as u64) * ((c1 - c0 + 1) as u64);
-            if grid > limits.max_sheet_cells {
+            // The grid is held in memory whole (some 70 bytes a cell): a grid ten times the cells
+            // it holds and over a million cells is stray cells far from the table.
+            let scattered = grid > STRAY_GRID && grid > cells.held.saturating_mul(10);
+            if grid > limits.max_sheet_cells || scattered {
                 return Err(FileRejection::new(
                     "sheet_too_large",
                     format!(
-                        "sheet {name} has cells spread from {} to {} (a grid of {grid} cells), more than the {} cells hestat reads from one sheet: \
-                         delete the stray cells far from the table and save the file again",
+                        "sheet {name} has {} cells spread from {} to {} (a grid of {grid} cells), too sparse or too large to read as an .xls sheet: \
+                         delete the stray cells far from the table (or save the file as .xlsx) and send it again",
+                        cells.held,
                         cell_ref(c0 as u32, r0 as u32),
                         cell_ref(c1 as u32, r1 as u32),
-                        limits.max_sheet_cells
                     ),
                 )
-                .with_detail(format!("{} cells held; an xls sheet is read as a whole grid", cells.held)));
+                .with_detail(format!("an xls sheet is read as a whole grid; limit max_sheet_cells = {}, and a grid over {STRAY_GRID} cells must hold a tenth of them", limits.max_sheet_cells)));
             }
         }
         for record in cells.dimensions {
@@ -243,7 +250,7 @@ pub fn prepare(path: &Path, limits: &Limits) -> Result<Prepared, FileRejection> 
         }
     }
     if !changed {
-        return Ok(Prepared { bytes, warnings, codepage });
+        return Ok(Prepared { bytes, warnings, codepage, biff8 });
     }
     drop(bytes);
     let mut out = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
@@ -252,5 +259,5 @@ pub fn prepare(path: &Path, limits: &Limits) -> Result<Prepared, FileRejection> 
         .and_then(|mut s| s.write_all(&stream))
         .and_then(|_| out.flush())
         .map_err(|e| FileRejection::corrupt("the xls workbook could not be prepared for reading", e.to_string()))?;
-    Ok(Prepared { bytes: out.into_inner().into_inner(), warnings, codepage })
+    Ok(Prepared { bytes: out.into_inner().into_inner(), warnings, codepage, biff8 })
 }

@@ -515,7 +515,7 @@ fn book_of(variant: &Variant, index: usize, labels: &Labels, headers: &BTreeMap<
     } else {
         sheet_rows.extend(rows);
     }
-    let data = Sheet { name: "Данные".into(), rows: sheet_rows, hidden: false, merged };
+    let data = Sheet { name: "Данные".into(), rows: sheet_rows, merged, ..Sheet::default() };
     let mut sheets = Vec::new();
     if variant.layout == Layout::CoverAndHiddenSheets {
         sheets.push(Sheet {
@@ -523,10 +523,10 @@ fn book_of(variant: &Variant, index: usize, labels: &Labels, headers: &BTreeMap<
             rows: vec![vec![W::text("Отчёт вуза (SYNTHETIC)")], vec![W::text("Заполняется ежегодно")]],
             ..Sheet::default()
         });
-        sheets.push(Sheet { name: "Старая версия".into(), rows: data.rows.clone(), hidden: true, merged: None });
+        sheets.push(Sheet { name: "Старая версия".into(), rows: data.rows.clone(), hidden: true, ..Sheet::default() });
     }
     sheets.push(data);
-    Book { sheets, date1904: variant.layout == Layout::Dates1904 }
+    Book { sheets, date1904: variant.layout == Layout::Dates1904, ..Book::default() }
 }
 
 // ---- reading staging back ----------------------------------------------------------------------

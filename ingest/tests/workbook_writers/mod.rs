@@ -38,12 +38,19 @@ pub struct Sheet {
     pub hidden: bool,
     /// A title merged across columns `0..=last_col` of row `row`.
     pub merged: Option<(u32, u16)>,
+    /// xls only: the sheet type of its BoundSheet8 record (0 worksheet, 1 macro sheet, …).
+    pub xls_type: u8,
+    /// xls only: a DIMENSIONS record declaring (first row, last row + 1, first column, last
+    /// column + 1).
+    pub xls_dimensions: Option<(u32, u32, u16, u16)>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Book {
     pub sheets: Vec<Sheet>,
     pub date1904: bool,
+    /// xls only: extra records of the workbook globals, after BOF (a CODEPAGE, a FILEPASS).
+    pub xls_globals: Vec<(u16, Vec<u8>)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,6 +293,15 @@ pub fn xls_bytes(book: &Book) -> Vec<u8> {
     for sheet in &book.sheets {
         let mut s = Vec::new();
         record(&mut s, 0x0809, &bof(0x0010));
+        if let Some((r0, r1, c0, c1)) = sheet.xls_dimensions {
+            let mut d = Vec::new();
+            d.extend(r0.to_le_bytes());
+            d.extend(r1.to_le_bytes());
+            d.extend(c0.to_le_bytes());
+            d.extend(c1.to_le_bytes());
+            d.extend(0u16.to_le_bytes());
+            record(&mut s, 0x0200, &d);
+        }
         for (r, row) in sheet.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let mut head = Vec::new();
@@ -332,7 +348,12 @@ pub fn xls_bytes(book: &Book) -> Vec<u8> {
     // Globals, with the sheets' offsets patched in once the globals' length is known.
     let mut globals = Vec::new();
     record(&mut globals, 0x0809, &bof(0x0005));
-    record(&mut globals, 0x0042, &1200u16.to_le_bytes());
+    for (typ, data) in &book.xls_globals {
+        record(&mut globals, *typ, data);
+    }
+    if !book.xls_globals.iter().any(|(t, _)| *t == 0x0042) {
+        record(&mut globals, 0x0042, &1200u16.to_le_bytes());
+    }
     record(&mut globals, 0x0022, &u16::from(book.date1904).to_le_bytes());
     for ifmt in [0u16, 14] {
         let mut xf = vec![0u8; 20];
@@ -343,7 +364,7 @@ pub fn xls_bytes(book: &Book) -> Vec<u8> {
     for sheet in &book.sheets {
         let mut d = vec![0u8; 4];
         d.push(u8::from(sheet.hidden));
-        d.push(0); // a worksheet
+        d.push(sheet.xls_type);
         d.extend(unicode_string(&sheet.name, true));
         offsets_at.push(globals.len() + 4);
         record(&mut globals, 0x0085, &d);
@@ -398,6 +419,36 @@ fn ods_cell(cell: &W, span: Option<u16>) -> String {
     }
 }
 
+/// An ODS package around `body`: the XML of the tables (between `<office:spreadsheet>` and
+/// its end), and a manifest listing encrypted parts when `encrypted`.
+pub fn ods_from_tables(body: &str, encrypted: bool) -> Vec<u8> {
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"
+    );
+    let encryption = if encrypted { "<manifest:encryption-data manifest:checksum-type=\"SHA1/1K\" manifest:checksum=\"x\"></manifest:encryption-data>" } else { "" };
+    let manifest = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+         <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+         <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\">{encryption}</manifest:file-entry></manifest:manifest>"
+    );
+    package_ods(&content, &manifest)
+}
+
+fn package_ods(content: &str, manifest: &str) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("mimetype", stored).expect("part");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").expect("write");
+    zip.start_file("META-INF/manifest.xml", deflated).expect("part");
+    zip.write_all(manifest.as_bytes()).expect("write");
+    zip.start_file("content.xml", deflated).expect("part");
+    zip.write_all(content.as_bytes()).expect("write");
+    zip.finish().expect("finish").into_inner()
+}
+
 /// An OpenDocument spreadsheet: `mimetype` (stored, first), the manifest and `content.xml`
 /// with one table per sheet (a hidden sheet through a table style with `table:display`).
 pub fn ods_bytes(book: &Book) -> Vec<u8> {
@@ -446,16 +497,7 @@ pub fn ods_bytes(book: &Book) -> Vec<u8> {
         <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
         <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
         </manifest:manifest>";
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("mimetype", stored).expect("part");
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").expect("write");
-    zip.start_file("META-INF/manifest.xml", deflated).expect("part");
-    zip.write_all(manifest.as_bytes()).expect("write");
-    zip.start_file("content.xml", deflated).expect("part");
-    zip.write_all(content.as_bytes()).expect("write");
-    zip.finish().expect("finish").into_inner()
+    package_ods(&content, manifest)
 }
 
 // ---- csv ----------------------------------------------------------------------------------
