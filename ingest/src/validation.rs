@@ -213,11 +213,6 @@ mod tests {
         assert_eq!(issue.value, "************");
         assert_eq!(issue.message, "student ************ appears twice");
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn shown_values_are_cut_without_showing_part_of_an_identifier() {
