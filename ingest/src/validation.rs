@@ -218,7 +218,7 @@ mod tests {
     fn shown_values_are_cut_without_showing_part_of_an_identifier() {
         let long = format!("{}990101300123 and more", "x".repeat(195));
         let issue = ValidationIssue::new("f.csv", "", "A2".into(), "name", &long, "r", Severity::Error, "m", 1);
-        assert_eq!(issue.value, format!("{}… (215 characters in all)", "x".repeat(195)));
+        assert_eq!(issue.value, format!("{}… (216 characters in all)", "x".repeat(195)));
         let short = ValidationIssue::new("f.csv", "", "A2".into(), "name", "id 990101300123", "r", Severity::Error, "m", 1);
         assert_eq!(short.value, "id ************");
     }
