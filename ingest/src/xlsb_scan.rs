@@ -41,28 +41,27 @@ fn error_text(code: u8) -> String {
     .to_string()
 }
 
-/// XLSB records: a type of 1 or 2 bytes and a size of 1 to 4 bytes, 7 bits each.
+/// A little-endian number of at most `bytes` bytes of 7 bits each (the high bit says another
+/// byte follows), read at `at`, which moves past it.
+fn varint(part: &[u8], at: &mut usize, bytes: usize) -> Option<usize> {
+    let mut value = 0usize;
+    for i in 0..bytes {
+        let b = *part.get(*at)?;
+        *at += 1;
+        value |= usize::from(b & 0x7F) << (7 * i);
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    Some(value)
+}
+
+/// XLSB records: a type of 1 or 2 bytes and a size of 1 to 4 bytes.
 fn records(part: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     let mut at = 0usize;
     std::iter::from_fn(move || {
-        let mut typ: u16 = 0;
-        for i in 0..2 {
-            let b = *part.get(at)?;
-            at += 1;
-            typ |= u16::from(b & 0x7F) << (7 * i);
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        let mut size: usize = 0;
-        for i in 0..4 {
-            let b = *part.get(at)?;
-            at += 1;
-            size |= usize::from(b & 0x7F) << (7 * i);
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
+        let typ = varint(part, &mut at, 2)? as u16;
+        let size = varint(part, &mut at, 4)?;
         let data = part.get(at..at.checked_add(size)?)?;
         at += size;
         Some((typ, data))
