@@ -31,6 +31,7 @@ pub mod values;
 mod writer;
 mod xls_scan;
 mod xlsb_scan;
+mod xlsx_sheets;
 
 pub use families::Family;
 pub use pipeline::{ingest, IngestConfig, IngestError, IngestSummary, Progress};

@@ -499,10 +499,9 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
     // `$extras`: what calamine's xlsb reader drops (error results of formulas, short
     // records), found by hestat's own pass over the sheet parts.
     macro_rules! streamed {
-        ($workbook:ty, $kind:literal, $password:pat, $extras:expr) => {{
-            check_archive(path, limits)?;
+        ($workbook:ty, $kind:literal, $password:pat, $extras:expr, $reader:expr) => {{
             let extras: std::collections::HashMap<String, crate::xlsb_scan::SheetExtras> = $extras;
-            let mut wb: $workbook = <$workbook>::new(open()?)
+            let mut wb: $workbook = <$workbook>::new($reader)
                 .map_err(|e| open_failure($kind, e.to_string(), matches!(e, $password)))?;
             read_workbook(&mut wb, file, settings, |wb: &mut $workbook, name, processor| {
                 let mut reader = wb.worksheet_cells_reader(name).map_err(|e| sheet_unreadable(name, e))?;
@@ -517,8 +516,24 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
         }};
     }
     let sheets = match format {
-        Format::Xlsx => streamed!(Xlsx<_>, "xlsx", XlsxError::Password, std::collections::HashMap::new()),
-        Format::Xlsb => streamed!(Xlsb<_>, "xlsb", calamine::XlsbError::Password, crate::xlsb_scan::scan(open()?)),
+        Format::Xlsx => {
+            check_archive(path, limits)?;
+            match crate::xlsx_sheets::without_unknown_sheets(open()?) {
+                // Macro sheets (a kind calamine refuses) are listed; the worksheets load.
+                Some((bytes, others)) => {
+                    let mut sheets = streamed!(Xlsx<_>, "xlsx", XlsxError::Password, std::collections::HashMap::new(), std::io::Cursor::new(bytes));
+                    sheets.extend(others.iter().map(|name| {
+                        ignored_sheet(file, name, SheetStatus::NotRecognised, "not_a_worksheet", "chart, dialog or macro sheet, ignored")
+                    }));
+                    sheets
+                }
+                None => streamed!(Xlsx<_>, "xlsx", XlsxError::Password, std::collections::HashMap::new(), open()?),
+            }
+        }
+        Format::Xlsb => {
+            check_archive(path, limits)?;
+            streamed!(Xlsb<_>, "xlsb", calamine::XlsbError::Password, crate::xlsb_scan::scan(open()?), open()?)
+        }
         Format::Ods => {
             check_archive(path, limits)?;
             crate::ods::read_ods(open()?, file, settings, limits)?

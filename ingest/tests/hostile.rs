@@ -266,6 +266,20 @@ fn hostile_files_are_reported_while_the_others_load_and_memory_stays_bounded() {
     let attr = xlsx_with_parts(huge_xml, std::iter::empty());
     let o = case("xlsx-huge-xml", tmp, |dir| std::fs::write(dir.join("attr.xlsx"), &attr).expect("write"));
     assert_eq!(o.loaded("attr.xlsx"), 1);
+    // xlsx with a macro sheet beside the worksheet (calamine refused the whole file).
+    let with_macro = |name: &str, data: Vec<u8>| match name {
+        "xl/workbook.xml" => String::from_utf8(data).expect("utf8").replacen("</sheets>", "<sheet name=\"Macro1\" sheetId=\"9\" r:id=\"rId99\"/></sheets>", 1).into_bytes(),
+        "xl/_rels/workbook.xml.rels" => String::from_utf8(data)
+            .expect("utf8")
+            .replacen("</Relationships>", "<Relationship Id=\"rId99\" Type=\"http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet\" Target=\"macrosheets/sheet1.xml\"/></Relationships>", 1)
+            .into_bytes(),
+        _ => data,
+    };
+    let macro_part = ("xl/macrosheets/sheet1.xml".to_string(), b"<?xml version=\"1.0\"?><xm:macrosheet xmlns:xm=\"http://schemas.microsoft.com/office/excel/2006/main\"/>".to_vec());
+    let xlsm = xlsx_with_parts(with_macro, std::iter::once(macro_part));
+    let o = case("xlsx-macro-sheet", tmp, |dir| std::fs::write(dir.join("macro.xlsm"), &xlsm).expect("write"));
+    assert_eq!(o.loaded("macro.xlsm"), 1, "the worksheet loads");
+    assert_eq!(o.rules("macro.xlsm"), ["not_a_worksheet"]);
     let strings = case("xlsx-shared-strings", tmp, |dir| {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet();
@@ -311,6 +325,8 @@ fn hostile_files_are_reported_while_the_others_load_and_memory_stays_bounded() {
         // SAFETY: mkfifo reads the NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
         std::fs::write(dir.join("locked.csv"), "year,region,age,population\n2024,KZ-19,18,4\n").expect("write");
+        let odd_name: &std::ffi::OsStr = std::os::unix::ffi::OsStrExt::from_bytes(b"\xFF\xFE-population.csv");
+        std::fs::write(dir.join(odd_name), "year,region,age,population\n2024,KZ-31,18,6\n").expect("write");
         std::fs::set_permissions(dir.join("locked.csv"), std::os::unix::fs::PermissionsExt::from_mode(0o000)).expect("chmod");
     });
     assert_eq!(o.rules("again.csv"), ["same_file_twice"]);
@@ -318,6 +334,8 @@ fn hostile_files_are_reported_while_the_others_load_and_memory_stays_bounded() {
     assert_eq!(o.rules("sub/loop"), ["link_loop"]);
     assert_eq!(o.rules("broken.csv"), ["broken_link"]);
     assert_eq!(o.rules("pipe.csv"), ["not_a_regular_file"]);
+    assert_eq!(o.loaded("\u{FFFD}\u{FFFD}-population.csv"), 1, "a name that is not Unicode is read");
+    assert!(o.rules("\u{FFFD}\u{FFFD}-population.csv").contains(&"name_not_utf8".to_string()));
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } == 0 {
         assert_eq!(o.loaded("locked.csv"), 1, "root reads a file without permissions");

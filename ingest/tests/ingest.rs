@@ -795,6 +795,7 @@ fn xlsb_with_english_headers_dates_and_an_unknown_funding_value() {
     assert_eq!(ints(&df, "birth_year"), vec![Some(2004), Some(2002)]);
     assert_eq!(strings(&df, "citizenship"), opt(&["KAZ", "UZB"]));
     assert_eq!(ints(&df, "study_year"), vec![Some(1), Some(2)]);
+    assert!(issues_with_rule(&s, "xlsb_cells_missing").is_empty(), "a file that loses nothing is not flagged");
 }
 
 #[test]
@@ -810,4 +811,79 @@ fn xlsb_cells_the_reader_cannot_see_are_flagged() {
     assert!(warning.message.starts_with("36 cells of this sheet are written as short records"), "{}", warning.message);
     assert_eq!(issues_with_rule(&s, "xlsb_cells_missing").len(), 1, "the Note sheet holds no short records");
     assert_eq!(account(&s, "short.xlsb", "Students").status, SheetStatus::NotRecognised);
+}
+
+/// The committed xlsb with the record of cell (row, col) of `part` replaced by a formula cell
+/// whose cached result is an error (`BrtFmlaError`, which calamine's cell reader drops).
+fn xlsb_with_formula_error(part_name: &str, row: u32, col: u32, error: u8) -> Vec<u8> {
+    let mut archive = ::zip::ZipArchive::new(std::fs::File::open(legacy("students_en.xlsb")).unwrap()).unwrap();
+    let mut writer = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == part_name {
+            let (mut out, mut at, mut current_row, mut replaced) = (Vec::new(), 0usize, 0u32, false);
+            while at < data.len() {
+                let start = at;
+                let mut varint = |bytes: usize| {
+                    let mut v = 0usize;
+                    for i in 0..bytes {
+                        let b = data[at];
+                        at += 1;
+                        v |= usize::from(b & 0x7F) << (7 * i);
+                        if b & 0x80 == 0 {
+                            break;
+                        }
+                    }
+                    v
+                };
+                let (typ, size) = (varint(2), varint(4));
+                let body = &data[at..at + size];
+                at += size;
+                if typ == 0 {
+                    current_row = u32::from_le_bytes(body[..4].try_into().unwrap());
+                }
+                let cell_col = (1..=11).contains(&typ).then(|| u32::from_le_bytes(body[..4].try_into().unwrap()));
+                if current_row == row && cell_col == Some(col) {
+                    // Col and style kept; the error; flags; an empty formula (cce 0, cb 0).
+                    let mut record = vec![0x0B, 19];
+                    record.extend(&body[..8]);
+                    record.extend([error, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+                    out.extend(record);
+                    replaced = true;
+                } else {
+                    out.extend(&data[start..at]);
+                }
+            }
+            assert!(replaced, "no cell at row {row}, column {col}");
+            data = out;
+        }
+        writer.start_file(name, ::zip::write::SimpleFileOptions::default()).unwrap();
+        writer.write_all(&data).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[test]
+fn xlsb_formula_cells_with_an_error_result_are_excel_errors_not_empty_cells() {
+    let run = new_run();
+    std::fs::create_dir_all(run.input.join("ministry")).unwrap();
+    std::fs::write(run.input.join("ministry/hei.csv"), "hei_code,name_en,region,legal_form\nHEI001,One,Almaty,state\n").unwrap();
+    // Row 4 (0-based 3), column I (year of study): #N/A (0x2A).
+    std::fs::write(run.input.join("errors.xlsb"), xlsb_with_formula_error("xl/worksheets/sheet2.bin", 3, 8, 0x2A)).unwrap();
+    let s = run_ingest(&run);
+    let a = account(&s, "errors.xlsb", "Students");
+    assert_eq!((a.rows_read, a.loaded, a.skipped, a.quarantined), (4, 1, 1, 2));
+    let mut found = errors(&s);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("errors.xlsb".into(), "Students".into(), "I4".into(), "study_year".into(), "#N/A".into(), "excel_error".into()),
+            ("errors.xlsb".into(), "Students".into(), "J6".into(), "funding".into(), "Marsian credits".into(), "unknown_code".into()),
+        ]
+    );
+    assert!(issues_with_rule(&s, "xlsb_cells_missing").is_empty(), "no cell is lost: no warning");
 }
