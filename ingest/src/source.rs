@@ -177,8 +177,8 @@ fn old_excel_version(head: &[u8]) -> Option<&'static str> {
 }
 
 /// Checks an archive's directory: every part must stay under the size limits, and a zip
-/// must be a workbook.
-fn check_archive(path: &Path, limits: &Limits) -> Result<(), FileRejection> {
+/// must be a workbook. Returns the relationship ids of sheets of kinds calamine refuses.
+fn check_archive(path: &Path, limits: &Limits) -> Result<Vec<String>, FileRejection> {
     let file = File::open(path).map_err(|e| FileRejection::unreadable(&e))?;
     let mut archive = zip::ZipArchive::new(BufReader::new(file))
         .map_err(|e| FileRejection::corrupt("the workbook (a zip archive) is damaged or incomplete, perhaps cut short while uploading", e.to_string()))?;
@@ -223,7 +223,7 @@ fn check_archive(path: &Path, limits: &Limits) -> Result<(), FileRejection> {
         )
         .with_detail(format!("{} parts, {total} bytes uncompressed (limit max_total_bytes = {})", archive.len(), limits.max_total_bytes)));
     }
-    Ok(())
+    Ok(crate::xlsx_sheets::unknown_sheet_ids(&mut archive))
 }
 
 /// A streamed cell as a [`Cell`], borrowing its text (shared or inline strings alike).
@@ -517,8 +517,8 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
     }
     let sheets = match format {
         Format::Xlsx => {
-            check_archive(path, limits)?;
-            match crate::xlsx_sheets::without_unknown_sheets(open()?) {
+            let unknown = check_archive(path, limits)?;
+            match (!unknown.is_empty()).then(|| crate::xlsx_sheets::without_unknown_sheets(open().ok()?, &unknown)).flatten() {
                 // Macro sheets (a kind calamine refuses) are listed; the worksheets load.
                 Some((bytes, others)) => {
                     let mut sheets = streamed!(Xlsx<_>, "xlsx", XlsxError::Password, std::collections::HashMap::new(), std::io::Cursor::new(bytes));

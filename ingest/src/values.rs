@@ -122,6 +122,10 @@ pub fn number_of(cell: &Cell) -> Result<Option<f64>, Rejection> {
         Cell::Float(f) => Ok(Some(*f)),
         Cell::Bool(_) | Cell::Date { .. } => Err(Rejection::new("not_a_number", "expected a number")),
         Cell::Error(e) => Err(Rejection::new("excel_error", format!("Excel error value {e}"))),
+        // Plain digits (most numbers typed as text): no copy.
+        Cell::Text(t) if !t.trim().is_empty() && t.trim().len() <= 15 && t.trim().bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(t.trim().parse::<u64>().ok().map(|n| n as f64))
+        }
         Cell::Text(t) => {
             let cleaned: String = t
                 .chars()

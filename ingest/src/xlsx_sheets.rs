@@ -27,16 +27,19 @@ fn read_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Option
     Some(text)
 }
 
-/// The workbook without its sheets of unknown kinds, and their names; `None` when it has none
-/// (or cannot be read here: calamine then says what is wrong).
-pub fn without_unknown_sheets<R: Read + Seek>(archive: R) -> Option<(Vec<u8>, Vec<String>)> {
-    let mut zip = zip::ZipArchive::new(archive).ok()?;
-    let rels = read_part(&mut zip, "xl/_rels/workbook.xml.rels")?;
+/// The relationship ids of the workbook's sheets of kinds calamine refuses (empty: none, or
+/// no relationships to read, which calamine then reports).
+pub fn unknown_sheet_ids<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Vec<String> {
+    let Some(rels) = read_part(zip, "xl/_rels/workbook.xml.rels") else { return Vec::new() };
+    // Most workbooks: every relationship a known kind, found without parsing.
+    if !rels.to_ascii_lowercase().contains("macrosheet") && !rels.contains("relationships/xl") {
+        return Vec::new();
+    }
     let mut unknown_ids = Vec::new();
     let mut reader = quick_xml::Reader::from_str(&rels);
     loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
                 let (Some(id), Some(typ)) = (attribute(&e, "Id"), attribute(&e, "Type")) else { continue };
                 let kind = typ.rsplit('/').next().unwrap_or("");
                 let sheet_like = kind.to_ascii_lowercase().contains("sheet");
@@ -44,13 +47,17 @@ pub fn without_unknown_sheets<R: Read + Seek>(archive: R) -> Option<(Vec<u8>, Ve
                     unknown_ids.push(id);
                 }
             }
-            Event::Eof => break,
+            Ok(Event::Eof) | Err(_) => break,
             _ => {}
         }
     }
-    if unknown_ids.is_empty() {
-        return None;
-    }
+    unknown_ids
+}
+
+/// The workbook without the sheets of `unknown_ids`, and their names; `None` when it cannot
+/// be rewritten here (calamine then says what is wrong).
+pub fn without_unknown_sheets<R: Read + Seek>(archive: R, unknown_ids: &[String]) -> Option<(Vec<u8>, Vec<String>)> {
+    let mut zip = zip::ZipArchive::new(archive).ok()?;
     let workbook = read_part(&mut zip, "xl/workbook.xml")?;
     let mut reader = quick_xml::Reader::from_str(&workbook);
     let mut cut: Vec<(usize, usize)> = Vec::new();
