@@ -168,7 +168,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::SUCCESS)
         }
         Command::Schema => {
-            print!("{}", hestat_ingest::staging_schema_markdown());
+            print!("{}", hestat_contract::schema::staging_schema_markdown());
             Ok(exit::SUCCESS)
         }
     }

@@ -138,7 +138,7 @@ fn exit_codes_distinguish_success_rejected_input_and_failure() {
 #[test]
 fn the_staging_schema_document_matches_the_code() {
     let documented = std::fs::read_to_string(repo().join("docs/staging-schema.md")).unwrap();
-    assert_eq!(documented, hestat_ingest::staging_schema_markdown(), "regenerate with: cargo run -- schema > docs/staging-schema.md");
+    assert_eq!(documented, hestat_contract::schema::staging_schema_markdown(), "regenerate with: cargo run -- schema > docs/staging-schema.md");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! hestat-ingest owns everything between a folder of submitted spreadsheets and typed staging
-//! Parquet: finding files, opening workbooks (calamine) and CSV, header detection, the family
-//! schemas (column specs with EN/RU/KK labels from `data/headers.csv`), value parsers, code
-//! lists, row accounting, quarantine, the validation report and the staging writer.
+//! Parquet: finding files, opening workbooks (calamine, and hestat's own readers and pre-scans
+//! where calamine falls short: ods, xls, xlsb), CSV, header detection, value parsers, row
+//! accounting, quarantine, the validation report and the staging writer. The families, code
+//! lists, staging schema and layout it applies are the contract's (`hestat-contract`).
 //!
 //! It knows nothing of indicators or charts. The entry point is [`ingest`]:
 //!
@@ -16,10 +17,8 @@
 //! Files are read in parallel (rayon); a file that cannot be read is rejected whole and the
 //! others load; a panic inside a reader is caught and turned into a rejection.
 
-pub mod codes;
 mod csv_source;
 mod ods;
-pub mod families;
 pub mod header;
 mod pipeline;
 pub mod privacy;
@@ -33,9 +32,9 @@ mod xls_scan;
 mod xlsb_scan;
 mod xlsx_sheets;
 
-pub use families::Family;
+pub use hestat_contract::{codes, families, Family};
 pub use pipeline::{ingest, IngestConfig, IngestError, IngestSummary, Progress};
 pub use privacy::PersonIdHasher;
 pub use source::Limits;
 pub use validation::{Severity, SheetAccount, SheetStatus, ValidationIssue};
-pub use writer::staging_schema_markdown;
+pub use hestat_contract::schema::staging_schema_markdown;

@@ -9,71 +9,7 @@ use polars::prelude::*;
 
 use crate::families::{ColumnKind, Family};
 use crate::values::Value;
-
-/// The staged type of a column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StagedType {
-    Str,
-    Int32,
-    Int64,
-    Float64,
-    Boolean,
-    Date,
-}
-
-impl StagedType {
-    pub fn of(kind: ColumnKind) -> StagedType {
-        match kind {
-            ColumnKind::AcademicYear | ColumnKind::Year | ColumnKind::IntRange(..) => StagedType::Int32,
-            ColumnKind::Count | ColumnKind::CountDefaultOne => StagedType::Int64,
-            ColumnKind::Decimal(..) => StagedType::Float64,
-            ColumnKind::YesNo => StagedType::Boolean,
-            ColumnKind::Date => StagedType::Date,
-            _ => StagedType::Str,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            StagedType::Str => "string",
-            StagedType::Int32 => "int32",
-            StagedType::Int64 => "int64",
-            StagedType::Float64 => "float64",
-            StagedType::Boolean => "boolean",
-            StagedType::Date => "date",
-        }
-    }
-}
-
-/// Columns derived at ingestion, per family: (name, type, meaning).
-pub fn derived_columns(family: Family) -> &'static [(&'static str, StagedType, &'static str)] {
-    match family {
-        Family::Students => &[(
-            "field_code",
-            StagedType::Str,
-            "field of education 01-12, digits 3-4 of program_code; null for preparatory students",
-        )],
-        _ => &[],
-    }
-}
-
-/// The trace columns every staged record carries.
-pub const SOURCE_COLUMNS: [(&str, StagedType, &str); 3] = [
-    ("source_file", StagedType::Str, "path of the submitted file, relative to the input folder"),
-    ("source_sheet", StagedType::Str, "sheet name (empty for CSV)"),
-    ("source_row", StagedType::Int32, "1-based row of the sheet (line of a CSV file)"),
-];
-
-/// The full staging schema of a family: (column, type), in file order.
-pub fn staging_schema(family: Family) -> Vec<(&'static str, StagedType)> {
-    let spec = family.spec();
-    spec.columns
-        .iter()
-        .map(|c| (c.key, StagedType::of(c.kind)))
-        .chain(derived_columns(family).iter().map(|(n, t, _)| (*n, *t)))
-        .chain(SOURCE_COLUMNS.iter().map(|(n, t, _)| (*n, *t)))
-        .collect()
-}
+pub use hestat_contract::schema::{derived_columns, staging_schema, StagedType, SOURCE_COLUMNS};
 
 /// A growable text column kept in one buffer (no allocation per value).
 #[derive(Debug, Clone, Default)]

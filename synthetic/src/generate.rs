@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use hestat_ingest::codes::code_lists;
-use hestat_ingest::families::Family;
+use hestat_contract::codes::code_lists;
+use hestat_contract::families::Family;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;

@@ -4,7 +4,7 @@
 //! Report publishes. Real student records are confidential; nothing here is real.
 //!
 //! It reads only the published reference tables (`hestat-reference`) and the code lists of
-//! `hestat-ingest`; it knows nothing of indicators or charts.
+//! `hestat-contract`; it knows nothing of ingestion, indicators or charts.
 //!
 //! Parts: the HEI registry ([`registry`]); student rosters ([`students`]), staff
 //! ([`staff`]), population and TVET students ([`population`]), the state order

@@ -7,7 +7,7 @@
 //! field and inbound funding that the running text gives. Every other split is synthetic and
 //! said so in [`MobilityTargets::decisions`].
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
 
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;

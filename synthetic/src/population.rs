@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
 
 use crate::marginals::apportion;
 use hestat_reference::{field, published};

@@ -51,6 +51,6 @@ mod tests {
         let count = |form: &str| hei.iter().filter(|h| h.legal_form == form).count();
         let counts = [count("national"), count("state"), count("private"), count("jsc"), count("non_civil"), count("aeo"), count("international")];
         assert_eq!(counts, [12, 31, 52, 11, 14, 1, 1]);
-        assert!(hei.iter().all(|h| hestat_ingest::codes::code_lists().region(&h.region).is_some()));
+        assert!(hei.iter().all(|h| hestat_contract::codes::code_lists().region(&h.region).is_some()));
     }
 }

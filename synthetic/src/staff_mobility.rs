@@ -10,7 +10,7 @@
 //! 116, A11). Degrees (Table 6.1.21) are not a column of the mobility family. 2021 and 2022 are
 //! synthetic (2023's shapes).
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, records, split, total as marginal_total, Marginal};

@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use hestat_ingest::families::Family;
+use hestat_contract::families::Family;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 /// The note every generated file carries.

@@ -3,7 +3,8 @@
 //! it. The definitions live in the family modules ([`crate::enrollment`], [`crate::mobility`],
 //! …); this module holds their shape and the staged frames the plans start from.
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
+use hestat_contract::Family;
 use polars::prelude::*;
 
 use crate::staging::Staging;
@@ -72,8 +73,8 @@ fn missing(family: &str) -> PolarsError {
 impl Frames {
     /// The staged families, and the two summaries of the students.
     pub fn open(staging: &Staging) -> Result<Frames, TransformError> {
-        let years = staging.partitions("students")?;
-        let students = staging.stack("students", years.clone())?;
+        let years = staging.partitions(Family::Students)?;
+        let students = staging.stack(Family::Students, years.clone())?;
         // The summaries are made one year at a time, so memory follows a year's students.
         let mut enrollment = Vec::new();
         let mut demography = Vec::new();
@@ -86,17 +87,17 @@ impl Frames {
             enrollment.extend(frames.next().map(DataFrame::lazy));
             demography.extend(frames.next().map(DataFrame::lazy));
         }
-        let (enrollment, demography) = (staging.stack("students", enrollment)?, staging.stack("students", demography)?);
+        let (enrollment, demography) = (staging.stack(Family::Students, enrollment)?, staging.stack(Family::Students, demography)?);
         Ok(Frames {
             students,
             enrollment,
             demography,
-            hei: staging.scan("hei")?,
-            mobility: staging.scan("mobility")?,
-            state_order: staging.scan("state_order")?,
-            population: staging.scan("population")?,
-            tvet_students: staging.scan("tvet_students")?,
-            staff: staging.scan("staff")?,
+            hei: staging.scan(Family::Hei)?,
+            mobility: staging.scan(Family::Mobility)?,
+            state_order: staging.scan(Family::StateOrder)?,
+            population: staging.scan(Family::Population)?,
+            tvet_students: staging.scan(Family::TvetStudents)?,
+            staff: staging.scan(Family::Staff)?,
         })
     }
 

@@ -6,7 +6,7 @@
 //! Enrollment counts enrolments: a student enrolled in two institutions counts in both
 //! (inputs.md). A student's region is the region of the institution.
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
 use polars::prelude::*;
 
 use crate::catalogue::{Basis, Frames, Indicator};

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
 use hestat_reference::{field, published, PublishedRow, FILES, TABLE_6_1_15_HEIS, TABLE_6_1_23_PROGRAMMES};
 
 /// A cell's key: dimension → value (`Total` for totals).

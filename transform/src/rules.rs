@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
 
 use crate::published::Key;
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
 use hestat_transform::base::{Subject, BASE_TABLES};
 use hestat_transform::check::produced_cells;
 use hestat_transform::staging::Staging;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use hestat_ingest::codes::code_lists;
+use hestat_contract::codes::code_lists;
 use hestat_ingest::{ingest, IngestConfig, IngestSummary, Limits, PersonIdHasher, Severity};
 use hestat_reference::{count, field, published, published_count};
 use hestat_synthetic::{generate, GenerateConfig, GenerateSummary};
