@@ -11,5 +11,7 @@ pub mod codes;
 pub mod families;
 pub mod layout;
 pub mod schema;
+pub mod units;
 
 pub use families::Family;
+pub use units::Unit;

@@ -12,6 +12,7 @@
 //! are numbers in staging (`study_year`, `age`) are text here, so that `Total` fits; an empty
 //! `disability_group` of a student with special needs is `none`.
 
+use hestat_contract::{Family, Unit};
 use polars::prelude::*;
 
 use crate::catalogue::{world_regions, Basis, Frames, Indicator};
@@ -49,26 +50,25 @@ impl Subject {
     }
 
     /// The unit of its values.
-    pub fn unit(self) -> &'static str {
+    pub fn unit(self) -> Unit {
         match self {
-            Subject::Staff => "staff",
-            Subject::Grants => "grants",
-            Subject::Institutions => "institutions",
-            _ => "persons",
+            Subject::Staff => Unit::Staff,
+            Subject::Grants => Unit::Grants,
+            Subject::Institutions => Unit::Institutions,
+            _ => Unit::Persons,
         }
     }
 
-    /// The staging families its plan reads (with `hei` where a dimension is the
-    /// institution's).
-    pub fn family(self) -> &'static str {
+    /// The staging family it counts.
+    pub fn family(self) -> Family {
         match self {
-            Subject::Students | Subject::SenStudents => "students",
-            Subject::Mobility => "mobility",
-            Subject::Staff => "staff",
-            Subject::Grants => "state_order",
-            Subject::Institutions => "hei",
-            Subject::Population => "population",
-            Subject::TvetStudents => "tvet_students",
+            Subject::Students | Subject::SenStudents => Family::Students,
+            Subject::Mobility => Family::Mobility,
+            Subject::Staff => Family::Staff,
+            Subject::Grants => Family::StateOrder,
+            Subject::Institutions => Family::Hei,
+            Subject::Population => Family::Population,
+            Subject::TvetStudents => Family::TvetStudents,
         }
     }
 
@@ -158,20 +158,21 @@ pub fn plan(f: &Frames, table: &BaseTable) -> PolarsResult<LazyFrame> {
     Ok(sorted(with_totals(summed.with_columns(as_text), keys, &totals)?, keys))
 }
 
-/// The families a base table's plan reads.
-pub fn sources(table: &BaseTable) -> &'static [&'static str] {
+/// The families a base table's plan reads: its subject's, and `hei` where a dimension is the
+/// institution's.
+pub fn sources(table: &BaseTable) -> &'static [Family] {
     let institution = table.subject.by_institution() && table.dims.iter().any(|d| matches!(*d, "region_code" | "legal_form"));
     match (table.subject.family(), institution) {
-        ("students", true) => &["students", "hei"],
-        ("mobility", true) => &["mobility", "hei"],
-        ("staff", true) => &["staff", "hei"],
-        ("students", false) => &["students"],
-        ("mobility", false) => &["mobility"],
-        ("staff", false) => &["staff"],
-        ("state_order", _) => &["state_order"],
-        ("population", _) => &["population"],
-        ("tvet_students", _) => &["tvet_students"],
-        _ => &["hei"],
+        (Family::Students, true) => &[Family::Students, Family::Hei],
+        (Family::Mobility, true) => &[Family::Mobility, Family::Hei],
+        (Family::Staff, true) => &[Family::Staff, Family::Hei],
+        (Family::Students, false) => &[Family::Students],
+        (Family::Mobility, false) => &[Family::Mobility],
+        (Family::Staff, false) => &[Family::Staff],
+        (Family::StateOrder, _) => &[Family::StateOrder],
+        (Family::Population, _) => &[Family::Population],
+        (Family::TvetStudents, _) => &[Family::TvetStudents],
+        (Family::Hei, _) => &[Family::Hei],
     }
 }
 
@@ -376,8 +377,8 @@ pub fn base_tables_markdown() -> String {
             table.id,
             table.title[0],
             dims.join(" × "),
-            table.subject.unit(),
-            sources(table).iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+            table.subject.unit().name(),
+            sources(table).iter().map(|s| format!("`{}`", s.name())).collect::<Vec<_>>().join(", ")
         ));
     }
     md

@@ -4,7 +4,7 @@
 //! …); this module holds their shape and the staged frames the plans start from.
 
 use hestat_contract::codes::code_lists;
-use hestat_contract::Family;
+use hestat_contract::{Family, Unit};
 use polars::prelude::*;
 
 use crate::staging::Staging;
@@ -29,10 +29,10 @@ pub struct Indicator {
     pub basis: Basis,
     /// Dimension columns, in order (the vocabulary of `outputs.md`); then `value`.
     pub dimensions: &'static [&'static str],
-    /// `persons`, `percent`, `grants`, `institutions`, `countries`, `staff`.
-    pub unit: &'static str,
-    /// Staging families the plan reads.
-    pub sources: &'static [&'static str],
+    pub unit: Unit,
+    /// Staging families the plan reads (a registry test runs every plan without each family
+    /// to keep this true).
+    pub sources: &'static [Family],
     /// The report table or figure it reproduces, as the report names it.
     pub reproduces: Option<&'static str>,
     pub plan: Plan,

@@ -141,7 +141,7 @@ fn context<'a>(percent_tables: Vec<&'a str>, partial: Vec<&'a str>) -> RuleConte
 /// Compares the produced tables with every published figure and runs the rules on both.
 pub fn check_reference(produced: &[Produced]) -> ReferenceCheck {
     let indicators = catalogue();
-    let percent_tables: Vec<&str> = indicators.iter().filter(|i| i.unit == "percent").map(|i| i.id).collect();
+    let percent_tables: Vec<&str> = indicators.iter().filter(|i| i.unit == hestat_contract::Unit::Percent).map(|i| i.id).collect();
     let produced_tables = produced_cells(produced);
     let (cells, not_placed) = published_cells();
     let cells = merge_parts(cells);

@@ -7,6 +7,7 @@
 //! (inputs.md). A student's region is the region of the institution.
 
 use hestat_contract::codes::code_lists;
+use hestat_contract::{Family, Unit};
 use polars::prelude::*;
 
 use crate::catalogue::{Basis, Frames, Indicator};
@@ -20,8 +21,8 @@ fn students_by(id: &'static str, dims: &'static [&'static str], totals: &'static
         definition,
         basis: Basis::Report,
         dimensions: dims,
-        unit: "persons",
-        sources: &["students", "hei"],
+        unit: Unit::Persons,
+        sources: &[Family::Students, Family::Hei],
         reproduces: None,
         plan: Box::new(move |f| {
             // From the summary that holds the dimensions. Vocabulary: `quota` (grant quota),
@@ -128,8 +129,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Students admitted in the academic year (enrolled on 1 October with `admitted` = yes), by academic year and source of funding; `state_grant` are the admissions under the state order.",
             basis: Basis::Report,
             dimensions: &["academic_year", "funding"],
-            unit: "persons",
-            sources: &["students"],
+            unit: Unit::Persons,
+            sources: &[Family::Students],
             reproduces: Some("Section 3.2 infographic: admissions"),
             plan: Box::new(|f| {
                 let dims = ["academic_year", "funding"];
@@ -142,8 +143,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Students funded by a state grant (state order) as a percentage of all students enrolled on 1 October, by academic year. The report's definition (UNESCO has no equivalent); local-budget places are not counted as state grants.",
             basis: Basis::Report,
             dimensions: &["academic_year", "measure"],
-            unit: "mixed",
-            sources: &["students"],
+            unit: Unit::Mixed,
+            sources: &[Family::Students],
             reproduces: Some("Section 3.2: state-funded students"),
             plan: Box::new(|f| {
                 let by_year = f.enrollment()?.group_by([col("academic_year")]).agg([
@@ -160,8 +161,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Students in ISCED 5 to 8 of any age (all students except preparatory, plus TVET students at ISCED 5) as a percentage of the population aged 18 to 22 on 1 January of the academic year's start year, by region of study and nationally (`Total`). UNESCO's definition uses the five-year age group after secondary school; the report takes 18-22 and counts TVET ISCED 5 students. Before 2022, Abai, Zhetysu and Ulytau are reported under their parent regions.",
             basis: Basis::Report,
             dimensions: &["academic_year", "region_code"],
-            unit: "percent",
-            sources: &["students", "hei", "tvet_students", "population"],
+            unit: Unit::Percent,
+            sources: &[Family::Students, Family::Hei, Family::TvetStudents, Family::Population],
             reproduces: Some("Table 3.4.1"),
             plan: Box::new(gross_enrollment_ratio),
         },
@@ -171,8 +172,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Grants of the state order (state educational order) allocated for the academic year, by level, field of education and quota, with totals.",
             basis: Basis::Report,
             dimensions: &["academic_year", "level", "field_code", "quota"],
-            unit: "grants",
-            sources: &["state_order"],
+            unit: Unit::Grants,
+            sources: &[Family::StateOrder],
             reproduces: Some("Section 3.2: grants 2024-2025"),
             plan: Box::new(|f| {
                 let dims = ["academic_year", "level", "field_code", "quota"];
@@ -185,8 +186,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Grants of the state order for pedagogical specialties (field of education 01), by academic year.",
             basis: Basis::Report,
             dimensions: &["academic_year"],
-            unit: "grants",
-            sources: &["state_order"],
+            unit: Unit::Grants,
+            sources: &[Family::StateOrder],
             reproduces: Some("Figure 2.2.1"),
             plan: Box::new(|f| Ok(sorted(sum_by(f.state_order()?.filter(col("field_code").eq(lit("01"))), &["academic_year"], "grants"), &["academic_year"]))),
         },
@@ -196,8 +197,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Academic and teaching staff on 1 October (persons) by academic year and academic degree, with the total.",
             basis: Basis::Report,
             dimensions: &["academic_year", "degree"],
-            unit: "staff",
-            sources: &["staff"],
+            unit: Unit::Staff,
+            sources: &[Family::Staff],
             reproduces: Some("Figure 3.3.1"),
             plan: Box::new(|f| Ok(sorted(with_totals(count_by(f.staff()?, &["academic_year", "degree"]), &["academic_year", "degree"], &["degree"])?, &["academic_year", "degree"]))),
         },
@@ -207,8 +208,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Academic and teaching staff by academic degree as a percentage of all staff, by academic year.",
             basis: Basis::Report,
             dimensions: &["academic_year", "degree"],
-            unit: "percent",
-            sources: &["staff"],
+            unit: Unit::Percent,
+            sources: &[Family::Staff],
             reproduces: Some("Figure 3.3.1"),
             plan: Box::new(|f| staff_shares(f, "degree")),
         },
@@ -218,8 +219,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Academic and teaching staff by academic title as a percentage of all staff, by academic year.",
             basis: Basis::Report,
             dimensions: &["academic_year", "title"],
-            unit: "percent",
-            sources: &["staff"],
+            unit: Unit::Percent,
+            sources: &[Family::Staff],
             reproduces: Some("Figure 3.3.2"),
             plan: Box::new(|f| staff_shares(f, "title")),
         },
@@ -229,8 +230,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Institutions in the registry by legal form, with the total.",
             basis: Basis::Report,
             dimensions: &["legal_form"],
-            unit: "institutions",
-            sources: &["hei"],
+            unit: Unit::Institutions,
+            sources: &[Family::Hei],
             reproduces: Some("Figure 3.1.2"),
             plan: Box::new(|f| Ok(sorted(with_totals(count_by(f.hei()?, &["legal_form"]), &["legal_form"], &["legal_form"])?, &["legal_form"]))),
         },

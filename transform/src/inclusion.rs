@@ -6,6 +6,7 @@
 //! family, or studying under the rural quota; the total counts students, so one in two
 //! categories counts once (the categories can add up to more than the total).
 
+use hestat_contract::{Family, Unit};
 use polars::prelude::*;
 
 use crate::catalogue::{Basis, Frames, Indicator};
@@ -32,8 +33,8 @@ fn sen_by(id: &'static str, dimension: &'static str, reproduces: Option<&'static
             "study_year" => &["academic_year", "study_year"],
             _ => &["academic_year", "category"],
         },
-        unit: "mixed",
-        sources: &["students"],
+        unit: Unit::Mixed,
+        sources: &[Family::Students],
         reproduces,
         plan: Box::new(move |f| {
             let lf = sen(f)?.with_columns([
@@ -54,8 +55,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Students with special educational needs (`sen` = yes) enrolled on 1 October (measure `count`), and as a percentage of all students enrolled (measure `share`), by academic year.",
             basis: Basis::Report,
             dimensions: &["academic_year", "measure"],
-            unit: "mixed",
-            sources: &["students"],
+            unit: Unit::Mixed,
+            sources: &[Family::Students],
             reproduces: Some("Section 8.2: SEN students"),
             plan: Box::new(|f| {
                 let by_year = f.students()?.group_by([col("academic_year")]).agg([col("sen").sum().cast(DataType::Float64).alias("part"), len().cast(DataType::Float64).alias("all")]);
@@ -73,8 +74,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Students with special educational needs in academic mobility (persons) by calendar year, direction and field of education, with totals.",
             basis: Basis::Report,
             dimensions: &["year", "direction", "field_code"],
-            unit: "persons",
-            sources: &["mobility"],
+            unit: Unit::Persons,
+            sources: &[Family::Mobility],
             reproduces: Some("Section 8.2 infographic: SEN students in mobility"),
             plan: Box::new(|f| {
                 let lf = f.mobility()?.filter(col("participant").eq(lit("student")).and(col("sen").fill_null(lit(false))));
@@ -88,8 +89,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Students enrolled on 1 October from low-income families, under the rural quota and from large families (`category`), and the students in any of them (`Total`, each student once), by academic year: counts and shares of the total.",
             basis: Basis::Report,
             dimensions: &["academic_year", "category"],
-            unit: "mixed",
-            sources: &["students"],
+            unit: Unit::Mixed,
+            sources: &[Family::Students],
             reproduces: Some("Table 8.2.3"),
             plan: Box::new(|f| {
                 let lf = vulnerable(f)?;
@@ -111,8 +112,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Students from socially vulnerable groups (each once) enrolled on 1 October by academic year and field of education: counts and shares of all such students.",
             basis: Basis::Report,
             dimensions: &["academic_year", "field_code"],
-            unit: "mixed",
-            sources: &["students"],
+            unit: Unit::Mixed,
+            sources: &[Family::Students],
             reproduces: Some("Section 8.2 infographic: vulnerable students by field"),
             plan: Box::new(|f| {
                 let dims = ["academic_year", "field_code"];

@@ -6,6 +6,7 @@
 //! UNESCO's "international students" by citizenship; UNESCO's inbound mobility rate (degree
 //! students from abroad over all students) is `international_students_share`.
 
+use hestat_contract::{Family, Unit};
 use polars::prelude::*;
 
 use crate::catalogue::{world_regions, Basis, Frames, Indicator};
@@ -28,8 +29,8 @@ fn by(id: &'static str, dims: &'static [&'static str], totals: &'static [&'stati
         definition,
         basis: Basis::Report,
         dimensions: dims,
-        unit: "persons",
-        sources: &["students", "hei"],
+        unit: Unit::Persons,
+        sources: &[Family::Students, Family::Hei],
         reproduces,
         plan: Box::new(move |f| Ok(sorted(with_totals(count_by(foreign(f)?, dims), dims, totals)?, dims))),
     }
@@ -44,8 +45,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Foreign citizens enrolled on 1 October (persons) funded from the budget (state grant, local budget, other public sources: every source but `paid`) and extra-budgetary (`paid`), by academic year.",
             basis: Basis::Report,
             dimensions: &["academic_year", "category"],
-            unit: "persons",
-            sources: &["students"],
+            unit: Unit::Persons,
+            sources: &[Family::Students],
             reproduces: Some("Table 6.1.16"),
             plan: Box::new(|f| {
                 let lf = foreign(f)?.with_column(when(col("funding").eq(lit("paid"))).then(lit("extra_budgetary")).otherwise(lit("budget")).alias("category"));
@@ -59,8 +60,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Foreign citizens enrolled on 1 October (persons) by academic year and region of the institution, with Abai, Zhetysu and Ulytau under the regions they belonged to before 2022, as Figure 6.1.8 shows them.",
             basis: Basis::Report,
             dimensions: &["academic_year", "region_code"],
-            unit: "persons",
-            sources: &["students", "hei"],
+            unit: Unit::Persons,
+            sources: &[Family::Students, Family::Hei],
             reproduces: Some("Figure 6.1.8"),
             plan: Box::new(|f| {
                 let lf = region_as_published(foreign(f)?.with_column(lit(2000).alias("as_of")), "as_of");
@@ -75,8 +76,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Foreign citizens enrolled on 1 October (`measure` foreign_students_total) and those with Indian citizenship (of_which_indian_citizens), by academic year and institution.",
             basis: Basis::Report,
             dimensions: &["academic_year", "hei_code", "measure"],
-            unit: "persons",
-            sources: &["students"],
+            unit: Unit::Persons,
+            sources: &[Family::Students],
             reproduces: Some("Table 6.1.15"),
             plan: Box::new(|f| {
                 let lf = foreign(f)?;
@@ -93,8 +94,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "The ten countries of citizenship with the most foreign students enrolled on 1 October, by academic year (ties broken by country code).",
             basis: Basis::Report,
             dimensions: &["academic_year", "country_iso3"],
-            unit: "persons",
-            sources: &["students"],
+            unit: Unit::Persons,
+            sources: &[Family::Students],
             reproduces: None,
             plan: Box::new(|f| {
                 let counted = count_by(foreign(f)?, &["academic_year", "country_iso3"])
@@ -113,8 +114,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "UNESCO UIS inbound mobility rate, approximated by citizenship: foreign citizens enrolled as a percentage of all students enrolled on 1 October, by academic year (UIS counts students who crossed a border to study; citizenship is the report's proxy).",
             basis: Basis::International,
             dimensions: &["academic_year"],
-            unit: "percent",
-            sources: &["students"],
+            unit: Unit::Percent,
+            sources: &[Family::Students],
             reproduces: None,
             plan: Box::new(|f| {
                 Ok(f.enrollment()?
@@ -129,8 +130,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Kazakhstani students in outgoing academic (credit) mobility in the calendar year as a percentage of all students enrolled on 1 October of that year. UNESCO UIS's outbound mobility ratio counts degree students abroad over domestic enrolment; Kazakhstani degree students abroad are not in these submissions, so credit mobility is used (say so when comparing).",
             basis: Basis::International,
             dimensions: &["year"],
-            unit: "percent",
-            sources: &["mobility", "students"],
+            unit: Unit::Percent,
+            sources: &[Family::Mobility, Family::Students],
             reproduces: None,
             plan: Box::new(|f| {
                 let outgoing = f

@@ -35,6 +35,7 @@ pub enum TransformError {
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use hestat_contract::Unit;
 use polars::prelude::*;
 
 use catalogue::{catalogue, Frames, Indicator};
@@ -71,7 +72,8 @@ pub fn compute(staging: &Staging) -> Result<(Vec<Produced>, NotProduced), Transf
     for indicator in &indicators {
         match (indicator.plan)(&frames) {
             Ok(lf) => {
-                let lf = if matches!(indicator.unit, "persons" | "mixed") { lf } else { lf.with_column(lit(indicator.unit).alias("unit")) };
+                // A mixed table says its unit per row; persons are the default, with no column.
+                let lf = if indicator.unit.has_unit_column() && indicator.unit != Unit::Mixed { lf.with_column(lit(indicator.unit.name()).alias("unit")) } else { lf };
                 planned.push((indicator.id, lf));
             }
             Err(e) => not_produced.push((indicator.id, e.to_string())),

@@ -9,6 +9,7 @@
 //! mobility, which counts enrolled students abroad, is a different concept; see
 //! `crate::international` for degree students).
 
+use hestat_contract::{Family, Unit};
 use polars::prelude::*;
 
 use crate::catalogue::{Basis, Frames, Indicator};
@@ -48,8 +49,8 @@ fn country_table(id: &'static str, direction: &'static str, region: &'static str
         definition: "Students in academic mobility (persons; identical episodes counted by `count`) by calendar year and country of the world region, with the region's total per year.",
         basis: Basis::Report,
         dimensions: &["year", "country_iso3"],
-        unit: "persons",
-        sources: &["mobility"],
+        unit: Unit::Persons,
+        sources: &[Family::Mobility],
         reproduces: Some(reproduces),
         plan: Box::new(move |f| {
             let lf = students(f, direction)?.filter(col("world_region").eq(lit(region))).with_column(col("country").alias("country_iso3"));
@@ -67,8 +68,8 @@ fn region_table(id: &'static str, direction: &'static str, reproduces: &'static 
         definition: "Students in academic mobility (persons) by calendar year and world region of the partner country (the report's regions), with totals per year and over all years (`year` empty, `flag` names the years).",
         basis: Basis::Report,
         dimensions: &["year", "world_region"],
-        unit: "persons",
-        sources: &["mobility"],
+        unit: Unit::Persons,
+        sources: &[Family::Mobility],
         reproduces: Some(reproduces),
         plan: Box::new(move |f| {
             let dims = ["year", "world_region"];
@@ -90,8 +91,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Students in academic mobility (persons) by calendar year and direction: incoming (international students at Kazakhstani HEIs) and outgoing (Kazakhstani students abroad).",
             basis: Basis::Report,
             dimensions: &["year", "direction"],
-            unit: "persons",
-            sources: &["mobility"],
+            unit: Unit::Persons,
+            sources: &[Family::Mobility],
             reproduces: Some("Table 6.1.1"),
             plan: Box::new(|f| {
                 let lf = f.mobility()?.filter(col("participant").eq(lit("student")));
@@ -113,8 +114,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Kazakhstani students in outgoing academic mobility (persons) by calendar year and source of funding, with the total per year.",
             basis: Basis::Report,
             dimensions: &["year", "funding_source"],
-            unit: "persons",
-            sources: &["mobility"],
+            unit: Unit::Persons,
+            sources: &[Family::Mobility],
             reproduces: Some("Table 6.1.14"),
             plan: Box::new(|f| {
                 let dims = ["year", "funding_source"];
@@ -127,8 +128,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Kazakhstani students in outgoing academic mobility (persons) funded by the state budget (funding source `state_budget`) and by every other source (`extra_budgetary`), with the total, by calendar year and over all years (`year` empty, `flag` names the years).",
             basis: Basis::Report,
             dimensions: &["year", "category"],
-            unit: "persons",
-            sources: &["mobility"],
+            unit: Unit::Persons,
+            sources: &[Family::Mobility],
             reproduces: Some("Table 6.1.7"),
             plan: Box::new(|f| {
                 let lf = students(f, "outgoing")?.with_column(
@@ -144,8 +145,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "For each calendar year, direction and field of education, the three countries with the most students in academic mobility (ties broken by country code), with their persons.",
             basis: Basis::Report,
             dimensions: &["year", "direction", "field_code", "country_iso3"],
-            unit: "persons",
-            sources: &["mobility"],
+            unit: Unit::Persons,
+            sources: &[Family::Mobility],
             reproduces: Some("Section 6.1 text: top-3 countries per field, 2024"),
             plan: Box::new(|f| {
                 let lf = f.mobility()?.filter(col("participant").eq(lit("student"))).with_column(col("country").alias("country_iso3"));
@@ -163,8 +164,8 @@ pub fn indicators() -> Vec<Indicator> {
             definition: "Number of institutions with at least one episode of academic mobility, by calendar year, direction, participant (student, staff) and legal form, with totals.",
             basis: Basis::Report,
             dimensions: &["year", "direction", "participant", "legal_form"],
-            unit: "institutions",
-            sources: &["mobility", "hei"],
+            unit: Unit::Institutions,
+            sources: &[Family::Mobility, Family::Hei],
             reproduces: None,
             plan: Box::new(|f| {
                 let dims = ["year", "direction", "participant", "legal_form"];
@@ -197,8 +198,8 @@ fn staff_indicators() -> Vec<Indicator> {
             "country_iso3" => &["year", "country_iso3", "measure"],
             _ => &["year", "funding_source", "measure"],
         },
-        unit: "mixed",
-        sources: &["mobility", "hei"],
+        unit: Unit::Mixed,
+        sources: &[Family::Mobility, Family::Hei],
         reproduces: Some(reproduces),
         plan: Box::new(move |f| {
             let lf = staff(f)?.with_column(col("country").alias("country_iso3"));
@@ -216,8 +217,8 @@ fn staff_indicators() -> Vec<Indicator> {
             definition: "1 for every host country of at least one Kazakhstani faculty member in outgoing academic exchange in the calendar year; `Total`: the number of such countries.",
             basis: Basis::Report,
             dimensions: &["year", "country_iso3"],
-            unit: "countries",
-            sources: &["mobility"],
+            unit: Unit::Countries,
+            sources: &[Family::Mobility],
             reproduces: Some("Table 6.1.20"),
             plan: Box::new(|f| {
                 let dims = ["year", "country_iso3"];
