@@ -58,6 +58,10 @@ enum Command {
     CheckReference {
         #[arg(long, default_value = "out")]
         out: PathBuf,
+        /// The registry codes of the universities the report names (CSV
+        /// `report_name,hei_code`); default: the embedded SYNTHETIC registry's.
+        #[arg(long)]
+        universities: Option<PathBuf>,
     },
     /// Run every stage that exists on the embedded default dataset: the SYNTHETIC national
     /// dataset, generated into the cache folder on first use.
@@ -86,6 +90,9 @@ enum Command {
     },
     /// Print the staging schema of every family (Markdown).
     Schema,
+    /// Print the indicator catalogue: id, title, dimensions, unit, sources, the report table
+    /// it reproduces (Markdown).
+    Catalogue,
 }
 
 /// `2021-2024` or `2024`, within the years the report covers.
@@ -137,13 +144,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Ingest { input, out, json } => ingest(&config, input, out, json),
         Command::Transform { staging, out } => transform(&staging, &out),
-        Command::CheckReference { out } => check_reference(&out),
+        Command::CheckReference { out, universities } => check_reference(&out, universities.as_deref()),
         Command::Run { out, json } => {
             let input = dataset::national(&config.cache_dir()).context("cannot generate the embedded default dataset")?;
             eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
             let ingested = ingest(&config, input, out.clone(), json)?;
             let transformed = transform(&out.join("staging"), &out)?;
-            let checked = check_reference(&out)?;
+            let checked = check_reference(&out, None)?;
             Ok(ingested.max(transformed).max(checked))
         }
         Command::Generate { out, years, seed, scale, only } => {
@@ -171,6 +178,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             print!("{}", hestat_contract::schema::staging_schema_markdown());
             Ok(exit::SUCCESS)
         }
+        Command::Catalogue => {
+            print!("{}", hestat_transform::catalogue::catalogue_markdown(&hestat_transform::catalogue::catalogue()));
+            Ok(exit::SUCCESS)
+        }
     }
 }
 
@@ -188,14 +199,27 @@ fn transform(staging: &std::path::Path, out: &std::path::Path) -> anyhow::Result
     Ok(exit::SUCCESS)
 }
 
-fn check_reference(out: &std::path::Path) -> anyhow::Result<u8> {
+/// The crosswalk from the report's university names to the registry's codes: the file given,
+/// or the embedded synthetic registry's.
+fn report_universities(file: Option<&std::path::Path>) -> anyhow::Result<Vec<(String, String)>> {
+    let Some(file) = file else {
+        eprintln!("hestat: the report's universities are looked up in the embedded SYNTHETIC registry (--universities FILE for another)");
+        return Ok(hestat_check::report_universities(hestat_synthetic::registry::REPORT_UNIVERSITIES_CSV)?);
+    };
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    hestat_check::report_universities(&text).with_context(|| format!("{} is not a crosswalk of university names to registry codes", file.display()))
+}
+
+fn check_reference(out: &std::path::Path, universities: Option<&std::path::Path>) -> anyhow::Result<u8> {
     let produced = hestat_transform::load_produced(out)?;
-    let check = hestat_transform::check::check_reference(&produced);
-    hestat_transform::check::write(&check, out)?;
+    let universities = report_universities(universities)?;
+    let context = hestat_transform::placement::PlacementContext { report_universities: &universities };
+    let check = hestat_check::check_reference(&produced, &context);
+    hestat_check::write(&check, out)?;
     let (matched, explained, unexplained, not_producible) = check.counts(true);
     let (all_matched, all_explained, all_unexplained, all_not) = check.counts(false);
-    let published_errors = check.errors(hestat_transform::rules::Source::Published);
-    let produced_errors = check.errors(hestat_transform::rules::Source::Produced);
+    let published_errors = check.errors(hestat_check::Source::Published);
+    let produced_errors = check.errors(hestat_check::Source::Produced);
     eprintln!(
         "hestat: reference check, clean published figures: {matched} matched, {explained} mismatched and explained by a published inconsistency, \
          {unexplained} mismatched unexplained, {not_producible} not producible (all figures: {all_matched} / {all_explained} / {all_unexplained} / {all_not}); \

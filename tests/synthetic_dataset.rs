@@ -511,7 +511,7 @@ fn faculty_mobility_reproduces_tables_6_1_17_to_6_1_23() {
     let staff = all.filter(&all.column("participant").unwrap().str().unwrap().equal("staff")).unwrap();
     let mut by_code: BTreeMap<&str, u64> = BTreeMap::new();
     for row in published("table_6_1_23").into_iter().filter(|r| field(r, "program") != "Total") {
-        let code = hestat_reference::TABLE_6_1_23_PROGRAMMES.iter().find(|(p, _)| field(&row, "program").starts_with(p)).unwrap().1;
+        let code = hestat_reference::crosswalks::by_prefix(hestat_reference::crosswalks::FACULTY_PROGRAMME, field(&row, "program")).unwrap();
         *by_code.entry(code).or_default() += count(&row);
     }
     for (code, published) in by_code {

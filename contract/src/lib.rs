@@ -2,7 +2,7 @@
 //! crate stands on: the seven families and their columns (with the official EN/RU/KK header
 //! labels of `data/headers.csv`), the code lists of `data/codelists/` (values, countries with
 //! the report's world regions, regions of Kazakhstan, fields of education), the typed
-//! staging schema of every family, and the staging layout (`<family>/<key>=<Y>/part-0.parquet`)
+//! staging schema of every family, the vocabulary of the published tables, and the staging layout (`<family>/<key>=<Y>/part-0.parquet`)
 //! that ingestion writes and the indicators read, through one implementation.
 //!
 //! It knows nothing of spreadsheets, indicators or rendering, and depends on no data engine.
@@ -12,6 +12,7 @@ pub mod families;
 pub mod layout;
 pub mod schema;
 pub mod units;
+pub mod vocabulary;
 
 pub use families::Family;
 pub use units::Unit;

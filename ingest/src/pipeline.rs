@@ -28,12 +28,12 @@ pub struct IngestConfig {
 pub enum IngestError {
     #[error("input folder {0} does not exist or is not a folder")]
     InputMissing(PathBuf),
-    #[error("cannot list {path}: {source}")]
+    #[error("cannot list {path}")]
     ListInput { path: PathBuf, source: std::io::Error },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot write Parquet {path}: {message}")]
-    Parquet { path: PathBuf, message: String },
+    #[error("cannot write Parquet {path}")]
+    Parquet { path: PathBuf, source: polars::error::PolarsError },
 }
 
 /// Receives progress while files are read (called from worker threads).

@@ -20,7 +20,7 @@ fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IngestError + '_ {
 }
 
 fn parquet_err(path: &Path) -> impl FnOnce(PolarsError) -> IngestError + '_ {
-    move |e| IngestError::Parquet { path: path.to_path_buf(), message: e.to_string() }
+    move |source| IngestError::Parquet { path: path.to_path_buf(), source }
 }
 
 fn fresh_dir(path: &Path) -> Result<(), IngestError> {

@@ -82,16 +82,16 @@ pub struct GenerateSummary {
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    #[error("cannot write {path}: {message}")]
-    Write { path: PathBuf, message: String },
+    #[error("cannot write {path}")]
+    Write { path: PathBuf, source: Box<dyn std::error::Error + Send + Sync> },
     #[error("calibration failed: {0}")]
     Calibration(String),
     #[error("invalid option: {0}")]
     Option(String),
 }
 
-fn write_error(path: &Path) -> impl Fn(String) -> GenerateError + '_ {
-    move |message| GenerateError::Write { path: path.to_path_buf(), message }
+fn write_error<E: Into<Box<dyn std::error::Error + Send + Sync>>>(path: &Path) -> impl Fn(E) -> GenerateError + '_ {
+    move |source| GenerateError::Write { path: path.to_path_buf(), source: source.into() }
 }
 
 /// A seeded generator for one part of the dataset, independent of the others.
@@ -397,16 +397,16 @@ fn write_submission(config: &GenerateConfig, sub: &Submission, planted: Planted)
         return Ok(written);
     }
     let dir = config.out.join("universities").join(code);
-    std::fs::create_dir_all(&dir).map_err(|e| write_error(&dir)(e.to_string()))?;
+    std::fs::create_dir_all(&dir).map_err(write_error(&dir))?;
     if style.is_csv() {
         for table in &tables {
             let path = dir.join(format!("{code}_{}_{}.csv", sub.year, table.family.name()));
-            write_csv_1251(&path, table).map_err(|e| write_error(&path)(e.to_string()))?;
+            write_csv_1251(&path, table).map_err(write_error(&path))?;
             written.files += 1;
         }
     } else {
         let path = dir.join(format!("{code}_{}.xlsx", sub.year));
-        write_workbook(&path, &tables, style).map_err(|e| write_error(&path)(e.to_string()))?;
+        write_workbook(&path, &tables, style).map_err(write_error(&path))?;
         written.files += 1;
     }
     Ok(written)
@@ -462,9 +462,9 @@ fn write_corrupt_file(out: &Path, hei: &Hei, year: i32) -> Result<DeliberateErro
     let dir = out.join("universities").join(&hei.code);
     let name = format!("{}_{year}_upload_interrupted.xlsx", hei.code);
     let path = dir.join(&name);
-    let whole = workbook_bytes(&[registry_table(std::slice::from_ref(hei))], Style::PlainEnglish).map_err(|e| write_error(&path)(e.to_string()))?;
-    std::fs::create_dir_all(&dir).map_err(|e| write_error(&dir)(e.to_string()))?;
-    std::fs::write(&path, &whole[..whole.len() / 2]).map_err(|e| write_error(&path)(e.to_string()))?;
+    let whole = workbook_bytes(&[registry_table(std::slice::from_ref(hei))], Style::PlainEnglish).map_err(write_error(&path))?;
+    std::fs::create_dir_all(&dir).map_err(write_error(&dir))?;
+    std::fs::write(&path, &whole[..whole.len() / 2]).map_err(write_error(&path))?;
     Ok(DeliberateError { file: format!("universities/{}/{name}", hei.code), sheet: String::new(), rule: "corrupt_file", rows: 0 })
 }
 
@@ -498,12 +498,12 @@ pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateErro
     }
 
     let ministry = config.out.join("ministry");
-    std::fs::create_dir_all(&ministry).map_err(|e| write_error(&ministry)(e.to_string()))?;
+    std::fs::create_dir_all(&ministry).map_err(write_error(&ministry))?;
     let registry_path = ministry.join("hei_registry.xlsx");
-    write_workbook(&registry_path, &[registry_table(heis)], Style::RussianWithTitle).map_err(|e| write_error(&registry_path)(e.to_string()))?;
+    write_workbook(&registry_path, &[registry_table(heis)], Style::RussianWithTitle).map_err(write_error(&registry_path))?;
     let state_order_path = ministry.join("state_order.xlsx");
     write_workbook(&state_order_path, &[state_order_table(&grants)], Style::KazakhNumbersAsText)
-        .map_err(|e| write_error(&state_order_path)(e.to_string()))?;
+        .map_err(write_error(&state_order_path))?;
     summary.files += 2;
 
     // Rosters and staff of every year (built in parallel), then every university's
@@ -596,12 +596,12 @@ pub fn generate(config: &GenerateConfig) -> Result<GenerateSummary, GenerateErro
         tvet_rows.extend(files.tvet.iter().map(|(y, r, n)| vec![Val::Text(format!("{y}-{}", y + 1)), Val::Text(region_name(r)), Val::Num(*n as f64)]));
     }
     let bureau = config.out.join("bureau");
-    std::fs::create_dir_all(&bureau).map_err(|e| write_error(&bureau)(e.to_string()))?;
+    std::fs::create_dir_all(&bureau).map_err(write_error(&bureau))?;
     let population_path = bureau.join("population.xlsx");
-    write_workbook(&population_path, &population_tables, Style::PlainEnglish).map_err(|e| write_error(&population_path)(e.to_string()))?;
+    write_workbook(&population_path, &population_tables, Style::PlainEnglish).map_err(write_error(&population_path))?;
     let tvet_path = ministry.join("tvet_students.csv");
     let tvet = Table { family: Family::TvetStudents, keys: vec!["academic_year", "region", "students"], rows: tvet_rows, total_of: None, sheet: None };
-    write_csv_1251(&tvet_path, &tvet).map_err(|e| write_error(&tvet_path)(e.to_string()))?;
+    write_csv_1251(&tvet_path, &tvet).map_err(write_error(&tvet_path))?;
     summary.files += 2;
     summary.decisions.push(format!(
         "population and TVET students: synthetic, chosen so that the gross enrollment ratios of 2023 come out as published; \

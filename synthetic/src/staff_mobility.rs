@@ -15,7 +15,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, records, split, total as marginal_total, Marginal};
 use crate::mobility::MobilityRow;
-use hestat_reference::{count, field, published, TABLE_6_1_23_PROGRAMMES};
+use hestat_reference::crosswalks::{by_prefix, Crosswalk, FACULTY_PROGRAMME};
+use hestat_reference::{count, field, published};
 use crate::registry::Hei;
 use crate::students::size_weight;
 
@@ -27,10 +28,10 @@ fn counts(table: &str, year: i32, key: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
-fn coded(rows: &[(String, u64)], codes: &[(&str, &'static str)]) -> Result<Marginal, String> {
+fn coded(rows: &[(String, u64)], codes: &Crosswalk) -> Result<Marginal, String> {
     let mut marginal: Marginal = Vec::new();
     for (label, n) in rows {
-        let code = codes.iter().find(|(p, _)| label.starts_with(p)).map(|(_, c)| *c).ok_or_else(|| format!("no code for `{label}`"))?;
+        let code = by_prefix(codes, label).ok_or_else(|| format!("no code for `{label}`"))?;
         match marginal.iter_mut().find(|(c, _)| *c == code) {
             Some(entry) => entry.1 += n,
             None => marginal.push((code, *n)),
@@ -90,7 +91,7 @@ pub fn staff_mobility_rows(year: i32, heis: &[&'static Hei], rng: &mut ChaCha8Rn
         .filter(|r| field(r, "year") == "2024" && field(r, "program") != "Total")
         .map(|r| (field(&r, "program").to_string(), count(&r)))
         .collect::<Vec<_>>();
-    let funding_2024 = coded(&programmes, &TABLE_6_1_23_PROGRAMMES)?;
+    let funding_2024 = coded(&programmes, FACULTY_PROGRAMME)?;
     let mut by_funding = if year == 2024 { funding_2024 } else { split(total, &funding_2024.iter().map(|(c, n)| (*c, *n as f64)).collect::<Vec<_>>()) };
     let mut total = total;
     if year < 2023 {

@@ -27,8 +27,8 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::marginals::{apportion, fit_table, shuffled, split, total as marginal_total, Marginal};
-use hestat_reference::{count, field, published, published_count, rows_where, TABLE_6_1_15_HEIS};
-use crate::registry::{registry, Hei};
+use hestat_reference::{count, field, published, published_count, rows_where};
+use crate::registry::{registry, report_universities, Hei};
 
 /// One student on 1 October.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +122,7 @@ pub fn enrolling() -> Vec<&'static Hei> {
         civilian
             .iter()
             .rev()
-            .filter(|h| h.legal_form == "private" && h.region == "KZ-75" && !TABLE_6_1_15_HEIS.iter().any(|(_, c)| *c == h.code))
+            .filter(|h| h.legal_form == "private" && h.region == "KZ-75" && !report_universities().iter().any(|(_, c)| *c == h.code))
             .take(5).map(|h| h.code.as_str()).collect();
     idle.sort_unstable();
     civilian.into_iter().filter(|h| idle.binary_search(&h.code.as_str()).is_err()).collect()
@@ -277,9 +277,9 @@ fn table_6_1_15() -> Vec<(&'static str, u64, u64)> {
     let value = |name: &str, measure: &str| {
         rows.iter().find(|r| field(r, "university") == name && field(r, "measure") == measure).map_or(0, count)
     };
-    TABLE_6_1_15_HEIS
+    report_universities()
         .iter()
-        .map(|(name, code)| (*code, value(name, "foreign_students_total"), value(name, "of_which_indian_citizens")))
+        .map(|(name, code)| (code.as_str(), value(name, "foreign_students_total"), value(name, "of_which_indian_citizens")))
         .collect()
 }
 
@@ -722,7 +722,7 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
         indians_elsewhere = entry.1 - fixed_countries.min(entry.1);
         entry.1 = 0;
     }
-    let at_table_hei = |s: &Student| year == 2024 && TABLE_6_1_15_HEIS.iter().any(|(_, c)| *c == s.hei);
+    let at_table_hei = |s: &Student| year == 2024 && report_universities().iter().any(|(_, c)| *c == s.hei);
     let mut labels = shuffled(&countries, rng);
     let free_at_table = count_where(&students, |s| s.citizenship == "KAZ" && at_table_hei(s)) as usize;
     let mut elsewhere = tally(labels.split_off(free_at_table.min(labels.len())));

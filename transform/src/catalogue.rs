@@ -1,14 +1,16 @@
-//! The indicator catalogue: what every indicator is (id, titles, definition, dimensions,
-//! unit, source families, the report table it reproduces) next to the lazy plan that computes
-//! it. The definitions live in the family modules ([`crate::enrollment`], [`crate::mobility`],
-//! …); this module holds their shape and the staged frames the plans start from.
+//! The indicator catalogue: what every indicator is (id, titles, definition, basis,
+//! dimensions, unit, source families, the report table it reproduces, where the report's
+//! figures sit in it) next to the lazy plan that computes it. The entries live in the theme
+//! modules of [`crate::indicators`]; this module holds their shape, the catalogue in order, and
+//! its Markdown page (`docs/transform.md`, generated from it). Every consumer of an
+//! indicator's metadata (the check, the published tables, the catalog) reads it here.
 
-use hestat_contract::codes::code_lists;
 use hestat_contract::{Family, Unit};
-use polars::prelude::*;
+use polars::prelude::LazyFrame;
 
-use crate::staging::Staging;
-use crate::TransformError;
+use crate::intermediate::Frames;
+use crate::placement::Placement;
+use crate::PlanError;
 
 /// Whose definition an indicator follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,153 +21,95 @@ pub enum Basis {
     Report,
 }
 
-/// One indicator: its description and its plan, side by side.
+impl Basis {
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::International => "international",
+            Basis::Report => "report",
+        }
+    }
+}
+
+/// A title in the three languages of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Titles {
+    pub en: &'static str,
+    pub ru: &'static str,
+    pub kk: &'static str,
+}
+
+/// Titles: English, Russian, Kazakh.
+pub const fn titles(en: &'static str, ru: &'static str, kk: &'static str) -> Titles {
+    Titles { en, ru, kk }
+}
+
+/// One indicator: everything about it, and its plan, side by side.
 pub struct Indicator {
     /// Table id: the report's numbering (`table_6_1_14`) where it reproduces a report table.
     pub id: &'static str,
-    /// Titles: English, Russian, Kazakh.
-    pub title: [&'static str; 3],
-    pub definition: &'static str,
+    pub title: Titles,
+    /// What the value counts or measures, in words; its own text (no two indicators share one).
+    pub definition: String,
     pub basis: Basis,
     /// Dimension columns, in order (the vocabulary of `outputs.md`); then `value`.
     pub dimensions: &'static [&'static str],
     pub unit: Unit,
-    /// Staging families the plan reads (a registry test runs every plan without each family
-    /// to keep this true).
+    /// Whether the table adds multi-year totals: rows with an empty year and a `flag` column
+    /// naming the years (`total_2021_2024`).
+    pub year_totals: bool,
+    /// Staging families the plan reads (the registry tests run every plan without each
+    /// family to keep this true).
     pub sources: &'static [Family],
     /// The report table or figure it reproduces, as the report names it.
     pub reproduces: Option<&'static str>,
+    /// Where the report's published figures sit in this table (the check gathers them).
+    pub published: Vec<Placement>,
     pub plan: Plan,
 }
 
-/// A lazy plan over the staged frames.
-pub type Plan = Box<dyn Fn(&Frames) -> PolarsResult<LazyFrame> + Send + Sync>;
+/// A lazy plan over the intermediate frames.
+pub type Plan = Box<dyn Fn(&Frames) -> Result<LazyFrame, PlanError> + Send + Sync>;
 
-/// The staged families, as lazy frames (absent when nothing was staged), and two summaries of
-/// the students that most enrollment indicators start from.
-pub struct Frames {
-    pub students: Option<LazyFrame>,
-    /// Students counted (`students`) by academic year, institution, level, field, year of
-    /// study, funding, grant quota, admission, citizenship and gender: a few hundred thousand
-    /// cells whatever the number of students, computed once.
-    pub enrollment: Option<LazyFrame>,
-    /// Students counted by academic year, institution, gender, year of birth, form of study
-    /// and language.
-    pub demography: Option<LazyFrame>,
-    pub hei: Option<LazyFrame>,
-    pub mobility: Option<LazyFrame>,
-    pub state_order: Option<LazyFrame>,
-    pub population: Option<LazyFrame>,
-    pub tvet_students: Option<LazyFrame>,
-    pub staff: Option<LazyFrame>,
-}
-
-/// The dimensions of the demography summary.
-pub const DEMOGRAPHY_DIMENSIONS: [&str; 6] = ["academic_year", "hei_code", "gender", "birth_year", "study_form", "language"];
-
-/// The dimensions of the enrollment summary.
-pub const ENROLLMENT_DIMENSIONS: [&str; 10] = ["academic_year", "hei_code", "level", "field_code", "study_year", "funding", "grant_quota", "admitted", "citizenship", "gender"];
-
-fn missing(family: &str) -> PolarsError {
-    PolarsError::NoData(format!("no staged `{family}` records").into())
-}
-
-impl Frames {
-    /// The staged families, and the two summaries of the students.
-    pub fn open(staging: &Staging) -> Result<Frames, TransformError> {
-        let years = staging.partitions(Family::Students)?;
-        let students = staging.stack(Family::Students, years.clone())?;
-        // The summaries are made one year at a time, so memory follows a year's students.
-        let mut enrollment = Vec::new();
-        let mut demography = Vec::new();
-        for year in &years {
-            let summary = |dims: &[&str]| year.clone().group_by(dims.iter().map(|d| col(*d)).collect::<Vec<_>>()).agg([len().cast(DataType::Int64).alias("students")]);
-            let plans = vec![summary(&ENROLLMENT_DIMENSIONS).logical_plan, summary(&DEMOGRAPHY_DIMENSIONS).logical_plan];
-            let mut frames = LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())
-                .map_err(|e| TransformError::Staging { path: staging.root().join("students"), message: e.to_string() })?
-                .into_iter();
-            enrollment.extend(frames.next().map(DataFrame::lazy));
-            demography.extend(frames.next().map(DataFrame::lazy));
+impl Indicator {
+    /// The columns of its table, in order: the dimensions, `value`, then `flag` (multi-year
+    /// totals) and `unit` (every unit but persons).
+    pub fn columns(&self) -> Vec<&'static str> {
+        let mut columns = self.dimensions.to_vec();
+        columns.push("value");
+        if self.year_totals {
+            columns.push("flag");
         }
-        let (enrollment, demography) = (staging.stack(Family::Students, enrollment)?, staging.stack(Family::Students, demography)?);
-        Ok(Frames {
-            students,
-            enrollment,
-            demography,
-            hei: staging.scan(Family::Hei)?,
-            mobility: staging.scan(Family::Mobility)?,
-            state_order: staging.scan(Family::StateOrder)?,
-            population: staging.scan(Family::Population)?,
-            tvet_students: staging.scan(Family::TvetStudents)?,
-            staff: staging.scan(Family::Staff)?,
-        })
+        if self.unit.has_unit_column() {
+            columns.push("unit");
+        }
+        columns
     }
-
-    pub fn students(&self) -> PolarsResult<LazyFrame> {
-        self.students.clone().ok_or_else(|| missing("students"))
-    }
-
-    /// The enrollment summary (see [`Frames::enrollment`]); sum `students` to count.
-    pub fn enrollment(&self) -> PolarsResult<LazyFrame> {
-        self.enrollment.clone().ok_or_else(|| missing("students"))
-    }
-
-    /// The demography summary (see [`Frames::demography`]); sum `students` to count.
-    pub fn demography(&self) -> PolarsResult<LazyFrame> {
-        self.demography.clone().ok_or_else(|| missing("students"))
-    }
-
-    /// The registry: hei_code, region_code, legal_form.
-    pub fn hei(&self) -> PolarsResult<LazyFrame> {
-        Ok(self.hei.clone().ok_or_else(|| missing("hei"))?.select([col("hei_code"), col("region").alias("region_code"), col("legal_form")]))
-    }
-
-    pub fn mobility(&self) -> PolarsResult<LazyFrame> {
-        self.mobility.clone().ok_or_else(|| missing("mobility"))
-    }
-
-    /// Mobility episodes with the country's world region (the report's grouping) and the
-    /// institution's legal form.
-    pub fn mobility_with_regions(&self) -> PolarsResult<LazyFrame> {
-        Ok(self
-            .mobility()?
-            .join(world_regions().lazy(), [col("country")], [col("country_iso3")], JoinArgs::new(JoinType::Left))
-            .join(self.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Left)))
-    }
-
-    pub fn state_order(&self) -> PolarsResult<LazyFrame> {
-        self.state_order.clone().ok_or_else(|| missing("state_order"))
-    }
-
-    pub fn population(&self) -> PolarsResult<LazyFrame> {
-        self.population.clone().ok_or_else(|| missing("population"))
-    }
-
-    pub fn tvet_students(&self) -> PolarsResult<LazyFrame> {
-        self.tvet_students.clone().ok_or_else(|| missing("tvet_students"))
-    }
-
-    pub fn staff(&self) -> PolarsResult<LazyFrame> {
-        self.staff.clone().ok_or_else(|| missing("staff"))
-    }
-}
-
-/// country_iso3 → world_region, from the code list (the report's regions).
-pub fn world_regions() -> DataFrame {
-    let countries = code_lists().countries();
-    let iso3: Vec<&str> = countries.iter().map(|c| c.iso3).collect();
-    let region: Vec<&str> = countries.iter().map(|c| c.world_region).collect();
-    DataFrame::new_infer_height(vec![Column::new("country_iso3".into(), iso3), Column::new("world_region".into(), region)])
-        .unwrap_or_default()
 }
 
 /// Every indicator, in catalogue order.
 pub fn catalogue() -> Vec<Indicator> {
-    let mut all = Vec::new();
-    all.extend(crate::enrollment::indicators());
-    all.extend(crate::international::indicators());
-    all.extend(crate::mobility::indicators());
-    all.extend(crate::inclusion::indicators());
-    all.extend(crate::base::indicators());
-    all
+    use crate::indicators::*;
+    [enrollment::indicators(), grants::indicators(), staff::indicators(), network::indicators(), international::indicators(), mobility::indicators(), faculty_exchange::indicators(), inclusion::indicators(), base::indicators()]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The catalogue as the Markdown table of `docs/transform.md` (a test keeps the document equal
+/// to this).
+pub fn catalogue_markdown(indicators: &[Indicator]) -> String {
+    let mut md = String::from("| id | title | dimensions | unit | sources | reproduces |\n|---|---|---|---|---|---|\n");
+    for i in indicators {
+        let code = |names: &mut dyn Iterator<Item = &str>| names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        md.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            i.id,
+            i.title.en,
+            code(&mut i.dimensions.iter().copied()),
+            i.unit.name(),
+            code(&mut i.sources.iter().map(|f| f.name())),
+            i.reproduces.unwrap_or("")
+        ));
+    }
+    md
 }

@@ -1,44 +1,60 @@
-//! hestat-transform owns the indicators: the catalogue (id, titles in English, Russian and
-//! Kazakh, definition, dimensions, unit, source families and the polars lazy plan of each,
-//! side by side: [`catalogue`] and the family modules [`enrollment`], [`mobility`],
-//! [`international`], [`inclusion`]; the base tables of every family in [`base`]), the consistency rules ([`rules`]), and the comparison
-//! with the published figures ([`published`], [`check`]). It reads the staging Parquet that
-//! `hestat-ingest` writes and knows nothing of spreadsheets or rendering. `docs/transform.md`
-//! describes it.
+//! hestat-transform owns the indicators, layered the dbt way: the staged families as lazy
+//! frames ([`staging`], through the contract's one layout module), the intermediate frames
+//! every plan starts from ([`intermediate`]: per-year student summaries, geography lookups),
+//! and the indicator catalogue ([`catalogue`]: the shape of an entry; [`indicators`]: one
+//! module a theme, each entry holding its titles in English, Russian and Kazakh, its own
+//! definition, basis, dimensions, typed unit, typed sources, the report table it reproduces,
+//! where the report's figures sit in it ([`placement`]) and its polars lazy plan). The
+//! [`registry`] checks keep entries and plans equal. It reads the staging Parquet that
+//! `hestat-ingest` writes and writes tidy tables ([`output`]); it knows nothing of
+//! spreadsheets, of the comparison with the report (`hestat-check`) or of rendering.
+//! `docs/transform.md` describes it.
 
-pub mod base;
 pub mod catalogue;
-pub mod check;
-pub mod enrollment;
-pub mod inclusion;
-pub mod international;
-pub mod mobility;
+pub mod indicators;
+pub mod intermediate;
 pub mod output;
-pub mod published;
-pub mod rules;
+pub mod placement;
+pub mod registry;
 pub mod staging;
 pub mod tidy;
 
 use std::path::PathBuf;
 
+use hestat_contract::Family;
+
 /// What can go wrong in the transform stage.
 #[derive(Debug, thiserror::Error)]
 pub enum TransformError {
-    #[error("cannot read staging {path}: {message}")]
-    Staging { path: PathBuf, message: String },
-    #[error("indicator {id}: {message}")]
-    Plan { id: String, message: String },
-    #[error("cannot write {path}: {message}")]
-    Write { path: PathBuf, message: String },
+    #[error("cannot list the staging folder {path}")]
+    Layout { path: PathBuf, source: std::io::Error },
+    #[error("cannot read staging {path}")]
+    Staging { path: PathBuf, source: PolarsError },
+    #[error("cannot compute the indicators")]
+    Collect { source: PolarsError },
+    #[error("cannot write {path}")]
+    Write { path: PathBuf, source: Box<dyn std::error::Error + Send + Sync> },
 }
 
+/// Why an indicator's plan could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// A family the plan reads was not staged.
+    #[error("no staged `{family}` records in {folder}", family = family.name())]
+    MissingFamily { family: Family, folder: PathBuf },
+    #[error(transparent)]
+    Polars(#[from] PolarsError),
+}
+
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use hestat_contract::Unit;
 use polars::prelude::*;
 
-use catalogue::{catalogue, Frames, Indicator};
+use catalogue::{catalogue, Indicator};
+use intermediate::Frames;
 use staging::Staging;
 
 /// One indicator table, computed.
@@ -61,28 +77,31 @@ pub struct TransformSummary {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// An indicator's plan as its table: a `unit` column added where the catalogue says the unit
+/// (a mixed table says its unit per row; persons are the default, with no column).
+pub fn planned(indicator: &Indicator, frames: &Frames) -> Result<LazyFrame, PlanError> {
+    let lf = (indicator.plan)(frames)?;
+    Ok(if indicator.unit.has_unit_column() && indicator.unit != Unit::Mixed { lf.with_column(lit(indicator.unit.name()).alias("unit")) } else { lf })
+}
+
 /// Plans every indicator over the staging folder and collects them together (polars runs
 /// independent plans in parallel on its thread pool). Indicators whose families are absent
 /// are listed in `not_produced`.
 pub fn compute(staging: &Staging) -> Result<(Vec<Produced>, NotProduced), TransformError> {
     let frames = Frames::open(staging)?;
     let indicators: Vec<Indicator> = catalogue();
-    let mut planned: Vec<(&'static str, LazyFrame)> = Vec::new();
+    let mut plans: Vec<(&'static str, LazyFrame)> = Vec::new();
     let mut not_produced = Vec::new();
     for indicator in &indicators {
-        match (indicator.plan)(&frames) {
-            Ok(lf) => {
-                // A mixed table says its unit per row; persons are the default, with no column.
-                let lf = if indicator.unit.has_unit_column() && indicator.unit != Unit::Mixed { lf.with_column(lit(indicator.unit.name()).alias("unit")) } else { lf };
-                planned.push((indicator.id, lf));
-            }
+        match planned(indicator, &frames) {
+            Ok(lf) => plans.push((indicator.id, lf)),
             Err(e) => not_produced.push((indicator.id, e.to_string())),
         }
     }
-    let plans: Vec<DslPlan> = planned.iter().map(|(_, lf)| lf.logical_plan.clone()).collect();
-    let frames = LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())
-        .map_err(|e| TransformError::Plan { id: "all".to_string(), message: e.to_string() })?;
-    Ok((planned.into_iter().zip(frames).map(|((id, _), frame)| Produced { id, frame }).collect(), not_produced))
+    let logical: Vec<DslPlan> = plans.iter().map(|(_, lf)| lf.logical_plan.clone()).collect();
+    let frames = LazyFrame::collect_all_with_engine(logical, Engine::Auto, OptFlags::default())
+        .map_err(|source| TransformError::Collect { source })?;
+    Ok((plans.into_iter().zip(frames).map(|((id, _), frame)| Produced { id, frame }).collect(), not_produced))
 }
 
 /// `hestat transform`: every indicator from `staging` into `out/indicators/<id>.{parquet,csv}`.
@@ -102,6 +121,32 @@ pub fn transform(staging: &Path, out: &Path) -> Result<(Vec<Produced>, Transform
     Ok((produced, summary))
 }
 
+/// Produced tables as cells: key (every column but value, unit, flag; a null year is the
+/// multi-year `Total`) → value.
+pub fn produced_cells(produced: &[Produced]) -> BTreeMap<String, BTreeMap<placement::Key, f64>> {
+    let mut tables = BTreeMap::new();
+    for p in produced {
+        let df = &p.frame;
+        let dims: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).filter(|n| !matches!(n.as_str(), "value" | "unit" | "flag")).collect();
+        let Ok(values) = df.column("value").and_then(|c| c.cast(&DataType::Float64)) else { continue };
+        let Ok(values) = values.f64().cloned() else { continue };
+        let mut cells = BTreeMap::new();
+        for i in 0..df.height() {
+            let key: placement::Key = dims
+                .iter()
+                .map(|d| {
+                    let v = df.column(d).ok().and_then(|c| c.get(i).ok()).map(|v| output::cell_text(&v)).unwrap_or_default();
+                    let v = if v.is_empty() && (d == "year" || d == "academic_year") { "Total".to_string() } else { v };
+                    (d.clone(), v)
+                })
+                .collect();
+            cells.insert(key, values.get(i).unwrap_or(0.0));
+        }
+        tables.insert(p.id.to_string(), cells);
+    }
+    tables
+}
+
 /// The tables a transform run wrote under `out/indicators/`, read back.
 pub fn load_produced(out: &Path) -> Result<Vec<Produced>, TransformError> {
     let dir = out.join("indicators");
@@ -111,8 +156,8 @@ pub fn load_produced(out: &Path) -> Result<Vec<Produced>, TransformError> {
         if !path.is_file() {
             continue;
         }
-        let file = std::fs::File::open(&path).map_err(|e| TransformError::Staging { path: path.clone(), message: e.to_string() })?;
-        let frame = ParquetReader::new(file).finish().map_err(|e| TransformError::Staging { path: path.clone(), message: e.to_string() })?;
+        let file = std::fs::File::open(&path).map_err(|e| TransformError::Staging { path: path.clone(), source: e.into() })?;
+        let frame = ParquetReader::new(file).finish().map_err(|source| TransformError::Staging { path: path.clone(), source })?;
         produced.push(Produced { id: indicator.id, frame });
     }
     Ok(produced)

@@ -7,8 +7,8 @@ use polars::prelude::*;
 
 use crate::TransformError;
 
-fn write_error(path: &Path, e: impl ToString) -> TransformError {
-    TransformError::Write { path: path.to_path_buf(), message: e.to_string() }
+fn write_error(path: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> TransformError {
+    TransformError::Write { path: path.to_path_buf(), source: e.into() }
 }
 
 /// A cell as CSV text: strings as they are, whole floats without `.0`, nulls empty.

@@ -38,18 +38,18 @@ impl Staging {
         }
         concat(parts, UnionArgs { to_supertypes: true, ..Default::default() })
             .map(Some)
-            .map_err(|e| TransformError::Staging { path: self.root.join(family.name()), message: e.to_string() })
+            .map_err(|source| TransformError::Staging { path: self.root.join(family.name()), source })
     }
 
     /// The family's partitions (one per year, in order) with the partition column added back;
     /// an unpartitioned family is one.
     pub fn partitions(&self, family: Family) -> Result<Vec<LazyFrame>, TransformError> {
-        let found = partitions(&self.root, family).map_err(|e| TransformError::Staging { path: self.root.join(family.name()), message: e.to_string() })?;
+        let found = partitions(&self.root, family).map_err(|source| TransformError::Layout { path: self.root.join(family.name()), source })?;
         found
             .into_iter()
             .map(|p| {
                 let lf = LazyFrame::scan_parquet(PlRefPath::new(p.file.to_string_lossy().as_ref()), ScanArgsParquet::default())
-                    .map_err(|e| TransformError::Staging { path: p.file.clone(), message: e.to_string() })?;
+                    .map_err(|source| TransformError::Staging { path: p.file.clone(), source })?;
                 Ok(match p.key {
                     Some((key, value)) => lf.with_column(lit(value).alias(key.as_str())),
                     None => lf,

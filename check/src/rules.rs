@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use hestat_contract::codes::code_lists;
 
-use crate::published::Key;
+use hestat_transform::placement::Key;
 
 /// A cell seen by the rules.
 #[derive(Debug, Clone)]

@@ -15,8 +15,12 @@
 use hestat_contract::{Family, Unit};
 use polars::prelude::*;
 
-use crate::catalogue::{world_regions, Basis, Frames, Indicator};
+use super::mobility::{by_country_in_text, by_field_file, by_field_total_file, by_funding_source_in_text, by_level_in_text, by_mode_in_text, by_type_in_text, INCOMING_TEXT, OUTGOING_TEXT};
+use crate::catalogue::{titles, Basis, Indicator, Titles};
+use crate::intermediate::Frames;
+use crate::placement::Placement;
 use crate::tidy::{sorted, sum_by, with_totals};
+use crate::PlanError;
 
 /// What a base table counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,8 +90,10 @@ pub struct BaseTable {
     /// Every column before `value`: the subject's year (if it has one), then the dimensions
     /// that each have a `Total`.
     pub dims: &'static [&'static str],
-    pub title: [&'static str; 3],
+    pub title: Titles,
     pub definition: &'static str,
+    /// Where the report's figures sit in it.
+    pub published: &'static [Placement],
 }
 
 impl BaseTable {
@@ -99,7 +105,7 @@ impl BaseTable {
 
 /// The subject's records with every dimension a base table may ask for, as text, and
 /// `weight`.
-fn records(f: &Frames, subject: Subject) -> PolarsResult<LazyFrame> {
+fn records(f: &Frames, subject: Subject) -> Result<LazyFrame, PlanError> {
     let text = |name: &str| col(name).cast(DataType::String);
     Ok(match subject {
         // All students from the enrollment summary (a few hundred thousand cells, not millions
@@ -121,8 +127,7 @@ fn records(f: &Frames, subject: Subject) -> PolarsResult<LazyFrame> {
             lit(1i64).alias("weight"),
         ]),
         Subject::Mobility => f
-            .mobility()?
-            .join(world_regions().lazy(), [col("country")], [col("country_iso3")], JoinArgs::new(JoinType::Left))
+            .mobility_with_world_regions()?
             .with_columns([col("country").alias("country_iso3"), col("count").cast(DataType::Int64).alias("weight")]),
         Subject::Staff => f.staff()?.with_column(lit(1i64).alias("weight")),
         Subject::Grants => f.state_order()?.with_column(col("grants").cast(DataType::Int64).alias("weight")),
@@ -139,7 +144,7 @@ fn records(f: &Frames, subject: Subject) -> PolarsResult<LazyFrame> {
 /// The plan of a base table: weights summed by year and dimensions (by institution first
 /// where the institution's region or legal form is asked for, so the registry is joined to
 /// the sums, not to every record), then `Total` over every subset of the dimensions.
-pub fn plan(f: &Frames, table: &BaseTable) -> PolarsResult<LazyFrame> {
+pub fn plan(f: &Frames, table: &BaseTable) -> Result<LazyFrame, PlanError> {
     let keys = table.dims;
     let totals = table.totals();
     let lf = records(f, table.subject)?;
@@ -182,169 +187,193 @@ pub const BASE_TABLES: &[BaseTable] = &[
         id: "enrollment_by_region_level",
         subject: Subject::Students,
         dims: &["academic_year", "region_code", "level"],
-        title: ["Students by region and level of education", "Контингент обучающихся по регионам и уровням образования", "Өңірлер мен білім деңгейлері бойынша білім алушылар контингенті"],
+        title: titles("Students by region and level of education", "Контингент обучающихся по регионам и уровням образования", "Өңірлер мен білім деңгейлері бойынша білім алушылар контингенті"),
         definition: "Students enrolled on 1 October (persons) by academic year, region of the institution and level of education, with totals at every level. Enrollment counts enrolments: a student in two institutions counts in both.",
+        published: &[],
     },
     BaseTable {
         id: "enrollment_by_hei_level_funding_gender",
         subject: Subject::Students,
         dims: &["academic_year", "hei_code", "level", "funding", "gender"],
-        title: ["Students by institution, level, source of funding and gender", "Контингент по вузам, уровням, источникам финансирования и полу", "ЖОО, деңгейлер, қаржыландыру көздері және жынысы бойынша контингент"],
+        title: titles("Students by institution, level, source of funding and gender", "Контингент по вузам, уровням, источникам финансирования и полу", "ЖОО, деңгейлер, қаржыландыру көздері және жынысы бойынша контингент"),
         definition: "Students enrolled on 1 October (persons) by academic year, institution, level of education, source of funding and gender, with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "enrollment_by_citizenship",
         subject: Subject::Students,
         dims: &["academic_year", "country_iso3"],
-        title: ["Students by citizenship", "Контингент обучающихся по гражданству", "Азаматтығы бойынша білім алушылар контингенті"],
+        title: titles("Students by citizenship", "Контингент обучающихся по гражданству", "Азаматтығы бойынша білім алушылар контингенті"),
         definition: "Students enrolled on 1 October (persons) by academic year and country of citizenship (ISO 3166-1 alpha-3; KAZ is Kazakhstan), with the total.",
+        published: &[],
     },
     BaseTable {
         id: "enrollment_by_gender",
         subject: Subject::Students,
         dims: &["academic_year", "gender"],
-        title: ["Students by gender", "Контингент обучающихся по полу", "Жынысы бойынша білім алушылар контингенті"],
+        title: titles("Students by gender", "Контингент обучающихся по полу", "Жынысы бойынша білім алушылар контингенті"),
         definition: "Students enrolled on 1 October (persons) by academic year and gender, with the total.",
+        published: &[],
     },
     BaseTable {
         id: "enrollment_by_level_quota",
         subject: Subject::Students,
         dims: &["academic_year", "level", "quota"],
-        title: ["Students by level and grant quota", "Контингент по уровням и квотам гранта", "Деңгейлер мен грант квоталары бойынша контингент"],
+        title: titles("Students by level and grant quota", "Контингент по уровням и квотам гранта", "Деңгейлер мен грант квоталары бойынша контингент"),
         definition: "Students enrolled on 1 October (persons) by academic year, level of education and the quota of their state grant (`none`: the general competition, and students without a grant), with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "sen_students_by_level_disability_group",
         subject: Subject::SenStudents,
         dims: &["academic_year", "level", "disability_group"],
-        title: ["Students with special educational needs by level and disability group", "Обучающиеся с ООП по уровням образования и группам инвалидности", "Білім деңгейлері мен мүгедектік топтары бойынша ЕБҚ бар білім алушылар"],
+        title: titles("Students with special educational needs by level and disability group", "Обучающиеся с ООП по уровням образования и группам инвалидности", "Білім деңгейлері мен мүгедектік топтары бойынша ЕБҚ бар білім алушылар"),
         definition: "Students with special educational needs (`sen` = yes) enrolled on 1 October (persons) by academic year, level of education and disability group (I, II, III; `none`: special needs without a disability status), with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "mobility_by_participant",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant"],
-        title: ["Academic mobility by direction and participant", "Академическая мобильность по направлению и участникам", "Бағыты мен қатысушылары бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by direction and participant", "Академическая мобильность по направлению и участникам", "Бағыты мен қатысушылары бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility (the sum of `count`: an empty `count`, or a sheet without that column, counts each row once) by calendar year, direction (incoming, outgoing) and participant (student, staff), with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "mobility_by_country",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant", "country_iso3"],
-        title: ["Academic mobility by partner country", "Академическая мобильность по странам", "Елдер бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by partner country", "Академическая мобильность по странам", "Елдер бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility by calendar year, direction, participant and partner country (ISO 3166-1 alpha-3), with totals at every level.",
+        published: &[Placement { file: INCOMING_TEXT, place: by_country_in_text }, Placement { file: OUTGOING_TEXT, place: by_country_in_text }],
     },
     BaseTable {
         id: "mobility_by_world_region",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant", "world_region"],
-        title: ["Academic mobility by world region", "Академическая мобильность по регионам мира", "Әлем өңірлері бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by world region", "Академическая мобильность по регионам мира", "Әлем өңірлері бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility by calendar year, direction, participant and world region of the partner country (the report's regions), with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "mobility_by_funding_source",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant", "funding_source"],
-        title: ["Academic mobility by funding source", "Академическая мобильность по источникам финансирования", "Қаржыландыру көздері бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by funding source", "Академическая мобильность по источникам финансирования", "Қаржыландыру көздері бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility by calendar year, direction, participant and source of funding (the sources of incoming and outgoing mobility differ), with totals at every level.",
+        published: &[Placement { file: INCOMING_TEXT, place: by_funding_source_in_text }, Placement { file: OUTGOING_TEXT, place: by_funding_source_in_text }],
     },
     BaseTable {
         id: "mobility_by_field",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant", "field_code"],
-        title: ["Academic mobility by field of education", "Академическая мобильность по областям образования", "Білім беру салалары бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by field of education", "Академическая мобильность по областям образования", "Білім беру салалары бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility by calendar year, direction, participant and field of education (national classifier 01-12), with totals at every level.",
+        published: &[Placement { file: "text_6_1_inbound_by_field_2024", place: by_field_total_file }, Placement { file: "text_6_1_outbound_by_field_2024", place: by_field_total_file }],
     },
     BaseTable {
         id: "mobility_by_level",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant", "level"],
-        title: ["Academic mobility by level of education", "Академическая мобильность по уровням образования", "Білім деңгейлері бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by level of education", "Академическая мобильность по уровням образования", "Білім деңгейлері бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility by calendar year, direction, participant and level of education (`none` for staff), with totals at every level.",
+        published: &[Placement { file: INCOMING_TEXT, place: by_level_in_text }, Placement { file: OUTGOING_TEXT, place: by_level_in_text }],
     },
     BaseTable {
         id: "mobility_by_mode",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant", "mode"],
-        title: ["Academic mobility by format", "Академическая мобильность по формату", "Формат бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by format", "Академическая мобильность по формату", "Формат бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility by calendar year, direction, participant and format (online, offline, blended), with totals at every level.",
+        published: &[Placement { file: INCOMING_TEXT, place: by_mode_in_text }, Placement { file: OUTGOING_TEXT, place: by_mode_in_text }],
     },
     BaseTable {
         id: "mobility_by_type",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant", "mobility_type"],
-        title: ["Academic mobility by type", "Академическая мобильность по видам", "Түрлері бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by type", "Академическая мобильность по видам", "Түрлері бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility by calendar year, direction, participant and type (credit mobility, double degree, summer school, internship), with totals at every level.",
+        published: &[Placement { file: INCOMING_TEXT, place: by_type_in_text }, Placement { file: OUTGOING_TEXT, place: by_type_in_text }],
     },
     BaseTable {
         id: "mobility_by_field_country",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant", "field_code", "country_iso3"],
-        title: ["Academic mobility by field of education and country", "Академическая мобильность по областям образования и странам", "Білім беру салалары мен елдер бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by field of education and country", "Академическая мобильность по областям образования и странам", "Білім беру салалары мен елдер бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility by calendar year, direction, participant, field of education and partner country, with totals at every level.",
+        published: &[Placement { file: "text_6_1_inbound_by_field_2024", place: by_field_file }, Placement { file: "text_6_1_outbound_by_field_2024", place: by_field_file }],
     },
     BaseTable {
         id: "mobility_by_legal_form",
         subject: Subject::Mobility,
         dims: &["year", "direction", "participant", "legal_form"],
-        title: ["Academic mobility by legal form of the institution", "Академическая мобильность по организационно-правовой форме вуза", "ЖОО-ның ұйымдық-құқықтық нысаны бойынша академиялық ұтқырлық"],
+        title: titles("Academic mobility by legal form of the institution", "Академическая мобильность по организационно-правовой форме вуза", "ЖОО-ның ұйымдық-құқықтық нысаны бойынша академиялық ұтқырлық"),
         definition: "Persons in academic mobility by calendar year, direction, participant and legal form of the Kazakhstani institution, with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "staff_by_title",
         subject: Subject::Staff,
         dims: &["academic_year", "title"],
-        title: ["Academic staff by academic title", "ППС по учёным званиям", "Ғылыми атақтары бойынша ПОҚ"],
+        title: titles("Academic staff by academic title", "ППС по учёным званиям", "Ғылыми атақтары бойынша ПОҚ"),
         definition: "Academic and teaching staff on 1 October (persons) by academic year and academic title, with the total.",
+        published: &[],
     },
     BaseTable {
         id: "staff_by_gender",
         subject: Subject::Staff,
         dims: &["academic_year", "gender"],
-        title: ["Academic staff by gender", "ППС по полу", "Жынысы бойынша ПОҚ"],
+        title: titles("Academic staff by gender", "ППС по полу", "Жынысы бойынша ПОҚ"),
         definition: "Academic and teaching staff on 1 October (persons) by academic year and gender, with the total.",
+        published: &[],
     },
     BaseTable {
         id: "staff_by_region_degree",
         subject: Subject::Staff,
         dims: &["academic_year", "region_code", "degree"],
-        title: ["Academic staff by region and academic degree", "ППС по регионам и учёным степеням", "Өңірлер мен ғылыми дәрежелер бойынша ПОҚ"],
+        title: titles("Academic staff by region and academic degree", "ППС по регионам и учёным степеням", "Өңірлер мен ғылыми дәрежелер бойынша ПОҚ"),
         definition: "Academic and teaching staff on 1 October (persons) by academic year, region of the institution and academic degree, with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "grants_by_level_field",
         subject: Subject::Grants,
         dims: &["academic_year", "level", "field_code"],
-        title: ["State educational grants by level and field", "Государственные образовательные гранты по уровням и областям", "Деңгейлер мен салалар бойынша мемлекеттік білім беру гранттары"],
+        title: titles("State educational grants by level and field", "Государственные образовательные гранты по уровням и областям", "Деңгейлер мен салалар бойынша мемлекеттік білім беру гранттары"),
         definition: "Grants of the state order allocated for the academic year by level and field of education, with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "grants_by_level_quota",
         subject: Subject::Grants,
         dims: &["academic_year", "level", "quota"],
-        title: ["State educational grants by level and quota", "Государственные образовательные гранты по уровням и квотам", "Деңгейлер мен квоталар бойынша мемлекеттік білім беру гранттары"],
+        title: titles("State educational grants by level and quota", "Государственные образовательные гранты по уровням и квотам", "Деңгейлер мен квоталар бойынша мемлекеттік білім беру гранттары"),
         definition: "Grants of the state order allocated for the academic year by level of education and quota (`none`: the general competition), with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "hei_by_region_legal_form",
         subject: Subject::Institutions,
         dims: &["region_code", "legal_form"],
-        title: ["Higher education institutions by region and legal form", "Вузы по регионам и организационно-правовой форме", "Өңірлер мен ұйымдық-құқықтық нысаны бойынша ЖОО"],
+        title: titles("Higher education institutions by region and legal form", "Вузы по регионам и организационно-правовой форме", "Өңірлер мен ұйымдық-құқықтық нысаны бойынша ЖОО"),
         definition: "Institutions in the registry by region and legal form, with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "population_by_region_age_gender",
         subject: Subject::Population,
         dims: &["year", "region_code", "age", "gender"],
-        title: ["Population by region, age and gender", "Население по регионам, возрасту и полу", "Өңірлер, жасы және жынысы бойынша халық"],
+        title: titles("Population by region, age and gender", "Население по регионам, возрасту и полу", "Өңірлер, жасы және жынысы бойынша халық"),
         definition: "Residents on 1 January (persons) by calendar year, region, age and gender, as submitted by the statistics bureau (the ages it submits: those the gross enrollment ratio needs), with totals at every level.",
+        published: &[],
     },
     BaseTable {
         id: "tvet_students_by_region",
         subject: Subject::TvetStudents,
         dims: &["academic_year", "region_code"],
-        title: ["TVET students at ISCED 5 by region", "Обучающиеся ТиПО (МСКО 5) по регионам", "Өңірлер бойынша ТжКБ (БХСЖ 5) білім алушылары"],
+        title: titles("TVET students at ISCED 5 by region", "Обучающиеся ТиПО (МСКО 5) по регионам", "Өңірлер бойынша ТжКБ (БХСЖ 5) білім алушылары"),
         definition: "Students of technical and vocational education at ISCED level 5 on 1 October (persons) by academic year and region, with the total (the numerator's second part of the gross enrollment ratio).",
+        published: &[],
     },
 ];
 
@@ -355,12 +384,14 @@ pub fn indicators() -> Vec<Indicator> {
         .map(|table| Indicator {
             id: table.id,
             title: table.title,
-            definition: table.definition,
+            definition: table.definition.to_string(),
             basis: Basis::Report,
             dimensions: table.dims,
             unit: table.subject.unit(),
+            year_totals: false,
             sources: sources(table),
             reproduces: None,
+            published: table.published.to_vec(),
             plan: Box::new(move |f| plan(f, table)),
         })
         .collect()
@@ -375,7 +406,7 @@ pub fn base_tables_markdown() -> String {
         md.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
             table.id,
-            table.title[0],
+            table.title.en,
             dims.join(" × "),
             table.subject.unit().name(),
             sources(table).iter().map(|s| format!("`{}`", s.name())).collect::<Vec<_>>().join(", ")

@@ -1,20 +1,24 @@
-//! `hestat check-reference`: the produced tables against the published figures, cell by
-//! cell, and the consistency rules on both. Writes `validation/reference_check.{csv,parquet}`
+//! The produced tables against the published figures, cell by cell, and the consistency
+//! rules on both. Writes `validation/reference_check.{csv,parquet}`
 //! (one row per published figure: matched, mismatched with both values, or not producible and
 //! why) and `validation/consistency.{csv,parquet}` (the rules' findings). A mismatch is
 //! explained when a rule finds the published figures themselves contradictory in that table
 //! and year (the report's inconsistencies, found, not listed by hand).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use polars::prelude::*;
 
-use crate::catalogue::catalogue;
-use crate::output::{cell_text, write_csv, write_parquet};
-use crate::published::{published_cells, Key, Precision, PublishedCell, UNPRODUCED_TABLES};
+use hestat_transform::catalogue::catalogue;
+use hestat_transform::indicators::base::BASE_TABLES;
+use hestat_transform::output::{cell_text, write_csv, write_parquet};
+use hestat_transform::placement::{PlacementContext, Precision};
+use hestat_transform::{produced_cells, Produced};
+
+use crate::published::{published_cells, unproduced_tables, PublishedCell};
 use crate::rules::{check, describe, year_of, Finding, RuleCell, RuleContext, Severity, Source};
-use crate::{Produced, TransformError};
+use crate::CheckError;
 
 /// The outcome for one published figure.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,32 +85,6 @@ impl ReferenceCheck {
     }
 }
 
-/// Produced tables as cells: key (every column but value, unit, flag; a null year is the
-/// multi-year `Total`) → value.
-pub fn produced_cells(produced: &[Produced]) -> BTreeMap<String, BTreeMap<Key, f64>> {
-    let mut tables = BTreeMap::new();
-    for p in produced {
-        let df = &p.frame;
-        let dims: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).filter(|n| !matches!(n.as_str(), "value" | "unit" | "flag")).collect();
-        let Ok(values) = df.column("value").and_then(|c| c.cast(&DataType::Float64)) else { continue };
-        let Ok(values) = values.f64().cloned() else { continue };
-        let mut cells = BTreeMap::new();
-        for i in 0..df.height() {
-            let key: Key = dims
-                .iter()
-                .map(|d| {
-                    let v = df.column(d).ok().and_then(|c| c.get(i).ok()).map(|v| cell_text(&v)).unwrap_or_default();
-                    let v = if v.is_empty() && (d == "year" || d == "academic_year") { "Total".to_string() } else { v };
-                    (d.clone(), v)
-                })
-                .collect();
-            cells.insert(key, values.get(i).unwrap_or(0.0));
-        }
-        tables.insert(p.id.to_string(), cells);
-    }
-    tables
-}
-
 fn rounding(precision: Precision) -> f64 {
     match precision {
         Precision::Exact => 0.0,
@@ -133,17 +111,20 @@ fn merge_parts(cells: Vec<PublishedCell>) -> Vec<PublishedCell> {
     merged
 }
 
-fn context<'a>(percent_tables: Vec<&'a str>, partial: Vec<&'a str>) -> RuleContext<'a> {
-    let cross_classified = crate::base::BASE_TABLES.iter().filter(|t| t.totals().len() > 1).map(|t| t.id).collect();
+fn rule_context<'a>(percent_tables: Vec<&'a str>, partial: Vec<&'a str>) -> RuleContext<'a> {
+    let cross_classified = BASE_TABLES.iter().filter(|t| t.totals().len() > 1).map(|t| t.id).collect();
     RuleContext { percent_tables, overlapping: vec!["table_8_2_3"], partial, cross_classified }
 }
 
-/// Compares the produced tables with every published figure and runs the rules on both.
-pub fn check_reference(produced: &[Produced]) -> ReferenceCheck {
+/// Compares the produced tables with every published figure and runs the rules on both;
+/// `context` gives the dataset's crosswalks (which registry code a university the report names
+/// has).
+pub fn check_reference(produced: &[Produced], context: &PlacementContext) -> ReferenceCheck {
     let indicators = catalogue();
+    let unproduced = unproduced_tables();
     let percent_tables: Vec<&str> = indicators.iter().filter(|i| i.unit == hestat_contract::Unit::Percent).map(|i| i.id).collect();
     let produced_tables = produced_cells(produced);
-    let (cells, not_placed) = published_cells();
+    let (cells, not_placed) = published_cells(&indicators, context);
     let cells = merge_parts(cells);
 
     // Rules on the published figures of clean files, and on the produced tables.
@@ -153,20 +134,20 @@ pub fn check_reference(produced: &[Produced]) -> ReferenceCheck {
         .map(|c| RuleCell { table: c.table.to_string(), key: c.key.clone(), value: c.value, origin: format!("{}:{}", c.file, c.source_line), rounding: rounding(c.precision) })
         .collect();
     let partial: Vec<&str> = cells.iter().map(|c| c.table).filter(|t| !t.starts_with("table_") && !t.starts_with("figure_")).collect::<BTreeSet<_>>().into_iter().collect();
-    let mut findings = check(&published_rule_cells, Source::Published, &context(percent_tables.clone(), partial));
+    let mut findings = check(&published_rule_cells, Source::Published, &rule_context(percent_tables.clone(), partial));
     let produced_rule_cells: Vec<RuleCell> = produced_tables
         .iter()
         .flat_map(|(table, cells)| cells.iter().map(move |(key, value)| RuleCell { table: table.clone(), key: key.clone(), value: *value, origin: String::new(), rounding: 1e-9 }))
         .collect();
-    findings.extend(check(&produced_rule_cells, Source::Produced, &context(percent_tables, Vec::new())));
+    findings.extend(check(&produced_rule_cells, Source::Produced, &rule_context(percent_tables, Vec::new())));
 
     let mut rows = Vec::new();
     for c in &cells {
         let cell = describe(c.table, &c.key);
         let published = format!("{}", c.value);
         let Some(table) = produced_tables.get(c.table) else {
-            let reason = match (UNPRODUCED_TABLES.iter().find(|(t, _)| *t == c.table), indicators.iter().any(|i| i.id == c.table)) {
-                (Some((_, why)), _) => why.to_string(),
+            let reason = match (unproduced.iter().find(|t| t.id == c.table), indicators.iter().any(|i| i.id == c.table)) {
+                (Some(table), _) => table.reason.to_string(),
                 (None, true) => "the indicator could not be computed (a family was not staged)".to_string(),
                 (None, false) => "no indicator produces this table".to_string(),
             };
@@ -222,9 +203,9 @@ fn frame(columns: Vec<(&str, Vec<String>)>) -> PolarsResult<DataFrame> {
 }
 
 /// Writes `validation/reference_check.*` and `validation/consistency.*` under `out`.
-pub fn write(check: &ReferenceCheck, out: &Path) -> Result<(), TransformError> {
+pub fn write(check: &ReferenceCheck, out: &Path) -> Result<(), CheckError> {
     let dir = out.join("validation");
-    std::fs::create_dir_all(&dir).map_err(|e| TransformError::Write { path: dir.clone(), message: e.to_string() })?;
+    std::fs::create_dir_all(&dir).map_err(|source| CheckError::Folder { path: dir.clone(), source })?;
     let rows = &check.rows;
     let col = |f: &dyn Fn(&CheckRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
     let mut report = frame(vec![
@@ -238,7 +219,7 @@ pub fn write(check: &ReferenceCheck, out: &Path) -> Result<(), TransformError> {
         ("status", col(&|r| r.status.name().to_string())),
         ("explanation", col(&|r| r.explanation.clone())),
     ])
-    .map_err(|e| TransformError::Write { path: dir.clone(), message: e.to_string() })?;
+    .map_err(|source| CheckError::Frame { path: dir.clone(), source })?;
     write_parquet(&mut report, &dir.join("reference_check.parquet"))?;
     write_csv(&report, &dir.join("reference_check.csv"))?;
     let f = &check.findings;
@@ -252,7 +233,7 @@ pub fn write(check: &ReferenceCheck, out: &Path) -> Result<(), TransformError> {
         ("figures", fcol(&|x| x.figures.iter().map(|v| cell_text(&AnyValue::Float64(*v))).collect::<Vec<_>>().join("; "))),
         ("message", fcol(&|x| x.message.clone())),
     ])
-    .map_err(|e| TransformError::Write { path: dir.clone(), message: e.to_string() })?;
+    .map_err(|source| CheckError::Frame { path: dir.clone(), source })?;
     write_parquet(&mut findings, &dir.join("consistency.parquet"))?;
-    write_csv(&findings, &dir.join("consistency.csv"))
+    Ok(write_csv(&findings, &dir.join("consistency.csv"))?)
 }
