@@ -34,6 +34,7 @@ mod xlsx_sheets;
 
 pub use hestat_contract::{codes, families, Family};
 pub use pipeline::{ingest, IngestConfig, IngestError, IngestSummary, Progress};
+pub use writer::WriteError;
 pub use privacy::PersonIdHasher;
 pub use source::Limits;
 pub use validation::{Severity, SheetAccount, SheetStatus, ValidationIssue};

@@ -12,7 +12,7 @@ use crate::privacy::PersonIdHasher;
 use crate::sheet::{SheetOutcome, SheetSettings};
 use crate::source::{read_file, FileOutcome, FileRejection, Limits};
 use crate::validation::{Severity, SheetAccount, SheetStatus, ValidationIssue};
-use crate::writer;
+use crate::writer::{self, WriteError};
 
 /// What the run needs.
 #[derive(Debug, Clone)]
@@ -30,10 +30,8 @@ pub enum IngestError {
     InputMissing(PathBuf),
     #[error("cannot list {path}")]
     ListInput { path: PathBuf, source: std::io::Error },
-    #[error("cannot write {path}")]
-    Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot write Parquet {path}")]
-    Parquet { path: PathBuf, source: polars::error::PolarsError },
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 /// Receives progress while files are read (called from worker threads).

@@ -139,114 +139,104 @@ impl<'a> SheetProcessor<'a> {
         if !blank {
             self.saw_content = true;
         }
-        match &mut self.state {
-            State::Searching { near_miss } => {
-                if row >= self.settings.header_scan_rows {
-                    return false;
-                }
-                if blank {
-                    return true;
-                }
-                match detect_header(row, cells) {
-                    HeaderMatch::Found(header) => self.start_loading(header, false),
-                    HeaderMatch::Incomplete { family, row, missing } => {
-                        self.issues.push(ValidationIssue::new(
-                            self.file,
-                            &self.sheet,
-                            cell_ref(0, row),
-                            "",
-                            &missing.join(", "),
-                            "missing_required_columns",
-                            Severity::Error,
-                            format!(
-                                "the header in row {} looks like a `{}` sheet but lacks required columns: {}; the sheet is rejected",
-                                row + 1,
-                                family.name(),
-                                missing.join(", ")
-                            ),
-                            0,
-                        ));
-                        let header = Header { family, row, columns: Vec::new(), unknown: Vec::new() };
-                        self.start_loading(header, true);
-                    }
-                    closest @ HeaderMatch::NotRecognised { closest: Some((_, found, _)) } => {
-                        let better = match near_miss {
-                            Some(HeaderMatch::NotRecognised { closest: Some((_, f, _)) }) => found > *f,
-                            _ => true,
-                        };
-                        if better {
-                            *near_miss = Some(closest);
-                        }
-                    }
-                    HeaderMatch::NotRecognised { closest: None } => {}
-                }
+        match self.state {
+            State::Searching { .. } => self.search_header(row, cells, blank),
+            // Blank rows are counted when the next non-blank row comes; trailing blanks are not read.
+            State::Loading(_) if blank => true,
+            State::Loading(_) => {
+                self.load_row(row, cells);
                 true
             }
-            State::Loading(loader) => {
-                let loader = loader.as_mut();
-                if blank {
-                    // Counted when the next non-blank row comes; trailing blanks are not read.
-                    return true;
-                }
-                let blank_rows = row.saturating_sub(loader.last_row + 1);
-                let first_blank = loader.last_row + 1;
-                loader.last_row = row;
-                if blank_rows > 0 {
-                    // Blank rows are counted as read here; this row is counted below.
-                    self.account.rows_read += u64::from(blank_rows);
-                    self.skip(SkipReason::Blank, cell_ref(0, first_blank), String::new(), blank_rows);
-                }
-                self.account.rows_read += 1;
-                let first = cells.iter().enumerate().find(|(_, c)| !c.is_blank());
-                let first_text = cells.iter().enumerate().find(|(_, c)| matches!(c, Cell::Text(t) if !t.trim().is_empty()));
-                // Total and footnote labels start with a letter or `*`, never with a digit.
-                let first_text = first_text.filter(|(_, c)| !c.display().starts_with(|ch: char| ch.is_ascii_digit()));
-                if let Some((col, cell)) = first_text {
-                    let text = cell.display();
-                    let reason = if is_total_label(&text) {
-                        Some(SkipReason::Total)
-                    } else if is_footnote_label(&text) && first.is_some_and(|(c, _)| c == col) {
-                        Some(SkipReason::Footnote)
-                    } else {
-                        None
+        }
+    }
+
+    /// A row before the header: the header itself, one that lacks required columns (the sheet
+    /// is rejected, its rows counted as quarantined), or the closest miss so far. False once
+    /// past the rows a header may be in.
+    fn search_header(&mut self, row: u32, cells: &[Cell], blank: bool) -> bool {
+        if row >= self.settings.header_scan_rows {
+            return false;
+        }
+        if blank {
+            return true;
+        }
+        match detect_header(row, cells) {
+            HeaderMatch::Found(header) => self.start_loading(header, false),
+            HeaderMatch::Incomplete { family, row, missing } => {
+                self.issues.push(ValidationIssue::new(
+                    self.file,
+                    &self.sheet,
+                    cell_ref(0, row),
+                    "",
+                    &missing.join(", "),
+                    "missing_required_columns",
+                    Severity::Error,
+                    format!("the header in row {} looks like a `{}` sheet but lacks required columns: {}; the sheet is rejected", row + 1, family.name(), missing.join(", ")),
+                    0,
+                ));
+                let header = Header { family, row, columns: Vec::new(), unknown: Vec::new() };
+                self.start_loading(header, true);
+            }
+            closest @ HeaderMatch::NotRecognised { closest: Some((_, found, _)) } => {
+                if let State::Searching { near_miss } = &mut self.state {
+                    let better = match near_miss {
+                        Some(HeaderMatch::NotRecognised { closest: Some((_, f, _)) }) => found > *f,
+                        _ => true,
                     };
-                    if let Some(reason) = reason {
-                        let text = text.into_owned();
-                        self.skip(reason, cell_ref(col as u32, row), text, 1);
-                        return true;
+                    if better {
+                        *near_miss = Some(closest);
                     }
                 }
-                self.flush_group();
-                // Borrowed again: the skip bookkeeping above needed all of `self`.
-                let State::Loading(loader) = &mut self.state else { return true };
-                if loader.rejected {
-                    self.account.quarantined += 1;
-                    return true;
+            }
+            HeaderMatch::NotRecognised { closest: None } => {}
+        }
+        true
+    }
+
+    /// A non-blank row under the header: the blank rows before it counted, then skipped as a
+    /// total or footnote line, or parsed and staged, or quarantined with its cells' issues.
+    fn load_row(&mut self, row: u32, cells: &[Cell]) {
+        self.count_blank_rows_before(row);
+        self.account.rows_read += 1;
+        if let Some((reason, col, text)) = label_row(cells) {
+            self.skip(reason, cell_ref(col as u32, row), text, 1);
+            return;
+        }
+        self.flush_group();
+        self.stage_row(row, cells);
+    }
+
+    /// Counts the blank rows between the last loaded row and `row` as read and skipped.
+    fn count_blank_rows_before(&mut self, row: u32) {
+        let State::Loading(loader) = &mut self.state else { return };
+        let blank_rows = row.saturating_sub(loader.last_row + 1);
+        let first_blank = loader.last_row + 1;
+        loader.last_row = row;
+        if blank_rows > 0 {
+            self.account.rows_read += u64::from(blank_rows);
+            self.skip(SkipReason::Blank, cell_ref(0, first_blank), String::new(), blank_rows);
+        }
+    }
+
+    /// Parses a data row into the batch, or quarantines it with one issue per bad cell.
+    fn stage_row(&mut self, row: u32, cells: &[Cell]) {
+        let State::Loading(loader) = &mut self.state else { return };
+        let loader = loader.as_mut();
+        if loader.rejected {
+            self.account.quarantined += 1;
+            return;
+        }
+        match Self::parse_row(self.settings.hasher, loader, cells) {
+            Ok(mut values) => {
+                loader.batch.push_row(&mut values, self.file, &self.sheet, row + 1);
+                loader.spare_values = recycle(values);
+                self.account.loaded += 1;
+            }
+            Err(rejections) => {
+                self.account.quarantined += 1;
+                for (col, key, shown, rejection) in rejections {
+                    self.issues.push(ValidationIssue::new(self.file, &self.sheet, cell_ref(col, row), key, &shown, rejection.rule, Severity::Error, rejection.message, 1));
                 }
-                match Self::parse_row(self.settings.hasher, loader, cells) {
-                    Ok(mut values) => {
-                        loader.batch.push_row(&mut values, self.file, &self.sheet, row + 1);
-                        loader.spare_values = recycle(values);
-                        self.account.loaded += 1;
-                    }
-                    Err(rejections) => {
-                        self.account.quarantined += 1;
-                        for (col, key, shown, rejection) in rejections {
-                            self.issues.push(ValidationIssue::new(
-                                self.file,
-                                &self.sheet,
-                                cell_ref(col, row),
-                                key,
-                                &shown,
-                                rejection.rule,
-                                Severity::Error,
-                                rejection.message,
-                                1,
-                            ));
-                        }
-                    }
-                }
-                true
             }
         }
     }
@@ -562,4 +552,24 @@ fn cross_column_rules(family: Family, cols: &RuleColumns, values: &mut Vec<Value
         _ => {}
     }
     out
+}
+
+/// A total or footnote line under the header: (why it is skipped, the column of its label,
+/// the label). The label is the row's first text; total and footnote labels start with a
+/// letter or `*`, never with a digit, and a footnote's is the row's first cell.
+fn label_row(cells: &[Cell]) -> Option<(SkipReason, usize, String)> {
+    let first = cells.iter().position(|c| !c.is_blank());
+    let (col, cell) = cells.iter().enumerate().find(|(_, c)| matches!(c, Cell::Text(t) if !t.trim().is_empty()))?;
+    let text = cell.display();
+    if text.starts_with(|ch: char| ch.is_ascii_digit()) {
+        return None;
+    }
+    let reason = if is_total_label(&text) {
+        SkipReason::Total
+    } else if is_footnote_label(&text) && first == Some(col) {
+        SkipReason::Footnote
+    } else {
+        return None;
+    };
+    Some((reason, col, text.into_owned()))
 }

@@ -10,27 +10,35 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use crate::families::Family;
-use crate::pipeline::IngestError;
 use crate::staging::StagingBatch;
 use hestat_contract::layout::{family_dir, part_path};
 use crate::validation::{SheetAccount, ValidationIssue};
 
-fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> IngestError + '_ {
-    move |source| IngestError::Write { path: path.to_path_buf(), source }
+/// The staging or validation output that could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot write {path}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot write Parquet {path}")]
+    Parquet { path: PathBuf, source: PolarsError },
 }
 
-fn parquet_err(path: &Path) -> impl FnOnce(PolarsError) -> IngestError + '_ {
-    move |source| IngestError::Parquet { path: path.to_path_buf(), source }
+fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError::Write { path: path.to_path_buf(), source }
 }
 
-fn fresh_dir(path: &Path) -> Result<(), IngestError> {
+fn parquet_err(path: &Path) -> impl FnOnce(PolarsError) -> WriteError + '_ {
+    move |source| WriteError::Parquet { path: path.to_path_buf(), source }
+}
+
+fn fresh_dir(path: &Path) -> Result<(), WriteError> {
     if path.exists() {
         std::fs::remove_dir_all(path).map_err(write_err(path))?;
     }
     std::fs::create_dir_all(path).map_err(write_err(path))
 }
 
-fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), IngestError> {
+fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), WriteError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(write_err(parent))?;
     }
@@ -40,7 +48,7 @@ fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), IngestError> {
 }
 
 /// Writes every family's staging dataset; returns rows staged per family.
-pub fn write_staging(out: &Path, batches: Vec<StagingBatch>) -> Result<Vec<(Family, usize)>, IngestError> {
+pub fn write_staging(out: &Path, batches: Vec<StagingBatch>) -> Result<Vec<(Family, usize)>, WriteError> {
     let root = out.join("staging");
     fresh_dir(&root)?;
     let mut staged = Vec::new();
@@ -105,8 +113,8 @@ fn accounts_frame(accounts: &[SheetAccount]) -> PolarsResult<DataFrame> {
     ])
 }
 
-fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> Result<(), IngestError> {
-    let err = |e: csv::Error| IngestError::Write { path: path.to_path_buf(), source: std::io::Error::other(e.to_string()) };
+fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> Result<(), WriteError> {
+    let err = |e: csv::Error| WriteError::Write { path: path.to_path_buf(), source: std::io::Error::other(e.to_string()) };
     let mut writer = csv::Writer::from_path(path).map_err(err)?;
     for row in rows {
         writer.serialize(row).map_err(err)?;
@@ -115,7 +123,7 @@ fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> Result<(), IngestE
 }
 
 /// Writes `validation/issues.{parquet,csv}` and `validation/sheets.{parquet,csv}`.
-pub fn write_validation(out: &Path, issues: &[ValidationIssue], accounts: &[SheetAccount]) -> Result<(), IngestError> {
+pub fn write_validation(out: &Path, issues: &[ValidationIssue], accounts: &[SheetAccount]) -> Result<(), WriteError> {
     let dir: PathBuf = out.join("validation");
     fresh_dir(&dir)?;
     let issues_path = dir.join("issues.parquet");

@@ -670,6 +670,9 @@ fn years_for(level: &'static str, n: u64, first: Option<u64>) -> (&'static str, 
 }
 
 /// Builds one academic year's roster.
+/// The students of one academic year: foreign students, students with special educational
+/// needs, students from socially vulnerable groups and everyone else, each group placed in the
+/// institutions and given its characteristics so that the year's published figures add up.
 pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
     let mut decisions = Vec::new();
     let heis = enrolling();
@@ -684,9 +687,52 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
     } else {
         apportion(foreign.total, &foreign_2024.iter().map(|n| *n as f64).collect::<Vec<_>>())
     };
-    // Domestic students by institution: each region's rest, by institution size.
+    let domestic_per_hei = domestic_by_institution(&heis, &regions, &foreign_per_hei)?;
+    let mut students = foreign_students(year, &heis, &foreign, &foreign_per_hei, rng, &mut decisions)?;
+
+    // Domestic groups share the institutions in proportion to their size.
+    let weights: Vec<f64> = domestic_per_hei.iter().map(|n| *n as f64).collect();
+    let sen_per_hei = apportion(targets.sen, &weights);
+    let vulnerable_per_hei = apportion(targets.vulnerable, &weights);
+    let (sen, sen_dorm) = sen_students(year, &heis, &targets, &sen_per_hei, rng, &mut decisions)?;
+    let mut vulnerable = vulnerable_students(year, &heis, &targets, &vulnerable_per_hei, sen_dorm, rng, &mut decisions)?;
+    let others_per_hei: Vec<u64> = (0..heis.len())
+        .map(|i| domestic_per_hei[i].checked_sub(sen_per_hei[i] + vulnerable_per_hei[i]).ok_or_else(|| format!("{}: too small", heis[i].code)))
+        .collect::<Result<_, _>>()?;
+    let domestic_total: u64 = domestic_per_hei.iter().sum();
+    let mut others = other_students(year, &heis, &targets, &others_per_hei, domestic_total, [&students, &sen, &vulnerable], rng)?;
+
+    let domestic: u64 = (sen.len() + vulnerable.len() + others.len()) as u64;
+    let mut domestic_students = sen;
+    domestic_students.append(&mut vulnerable);
+    domestic_students.append(&mut others);
+    assign(&mut domestic_students, |_| true, &split(domestic, &[("F", 0.53), ("M", 0.47)]), rng, "gender", |s, g| s.gender = g)?;
+    assign(&mut domestic_students, |_| true, &split(domestic, &[("kk", 0.66), ("ru", 0.30), ("en", 0.035), ("other", 0.005)]), rng, "language", |s, l| s.language = l)?;
+    assign(&mut domestic_students, |_| true, &split(domestic, &[("full_time", 0.90), ("part_time", 0.06), ("distance", 0.03), ("evening", 0.01)]), rng, "study form", |s, f| s.study_form = f)?;
+    students.append(&mut domestic_students);
+    finish(&mut students, year, rng);
+
+    let order: HashMap<&str, usize> = registry().iter().enumerate().map(|(i, h)| (h.code.as_str(), i)).collect();
+    students.sort_by_key(|s| order.get(s.hei).copied().unwrap_or(usize::MAX));
+    if students.len() as u64 != targets.total {
+        return Err(format!("{year}: {} students built, {} wanted", students.len(), targets.total));
+    }
+    if year == 2024 {
+        decisions.push(
+            "students 2024-2025: the report's 625,990 students of 103 civilian HEIs; the quota infographic (rural youth \
+             29,400, large families 23,700, single-parent 11,200 of 82,700, rounded) is not reproduced: its rural figure \
+             exceeds Table 8.2.3's students under the rural quota (11,593), which is kept"
+                .to_string(),
+        );
+    }
+    Ok(Roster { year, students, decisions })
+}
+
+/// Domestic students by institution: each region's students less its foreign students,
+/// shared by institution size.
+fn domestic_by_institution(heis: &[&'static Hei], regions: &[(&'static str, u64)], foreign_per_hei: &[u64]) -> Result<Vec<u64>, String> {
     let mut domestic_per_hei = vec![0u64; heis.len()];
-    for (region, n) in &regions {
+    for (region, n) in regions {
         let here: Vec<usize> = (0..heis.len()).filter(|&i| heis[i].region == *region).collect();
         let foreign_here: u64 = here.iter().map(|&i| foreign_per_hei[i]).sum();
         let rest = n.checked_sub(foreign_here).ok_or_else(|| format!("{region}: more foreign students than students"))?;
@@ -696,7 +742,13 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
         }
     }
 
-    // 1. Foreign students.
+    Ok(domestic_per_hei)
+}
+
+/// Foreign students: Table 6.1.15's Indian citizens first (2024), then every other country,
+/// placed by institution, field, level and year of study, with funding, gender, language and
+/// dormitory.
+fn foreign_students(year: i32, heis: &[&'static Hei], foreign: &ForeignTargets, foreign_per_hei: &[u64], rng: &mut ChaCha8Rng, decisions: &mut Vec<String>) -> Result<Vec<Student>, String> {
     let mut pre_placed = Vec::new();
     if year == 2024 {
         for (code, _, indians) in table_6_1_15() {
@@ -709,8 +761,8 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
     }
     let fixed_countries = pre_placed.len() as u64;
     let mut students = place(
-        &heis,
-        Group { what: "foreign students", per_hei: &foreign_per_hei, by_field: &foreign.by_field, by_level: &foreign.by_level, by_year: &foreign.by_year },
+        heis,
+        Group { what: "foreign students", per_hei: foreign_per_hei, by_field: &foreign.by_field, by_level: &foreign.by_level, by_year: &foreign.by_year },
         pre_placed,
         rng,
     )?;
@@ -737,15 +789,13 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
     let foreign_dorm = f_total * 30 / 100;
     assign(&mut students, |_| true, &[("yes", foreign_dorm), ("no", f_total - foreign_dorm)], rng, "dormitory", |s, d| s.dormitory = d == "yes")?;
 
-    // Domestic groups share the institutions in proportion to their size.
-    let weights: Vec<f64> = domestic_per_hei.iter().map(|n| *n as f64).collect();
-    let sen_per_hei = apportion(targets.sen, &weights);
-    let vulnerable_per_hei = apportion(targets.vulnerable, &weights);
-    let domestic_total: u64 = domestic_per_hei.iter().sum();
-    let domestic_fields = split(domestic_total, &FIELDS.iter().copied().zip(DOMESTIC_FIELD_SHARES).collect::<Vec<_>>());
-    let domestic_levels = split(domestic_total, &DOMESTIC_LEVELS);
+    Ok(students)
+}
 
-    // 2. Students with special educational needs.
+/// Students with special educational needs: the 2024 published levels, fields, years of
+/// study, disability groups and dormitory places (other years by the same shape), with
+/// synthetic funding and quotas. Also returns those in dormitories.
+fn sen_students(year: i32, heis: &[&'static Hei], targets: &YearTargets, sen_per_hei: &[u64], rng: &mut ChaCha8Rng, decisions: &mut Vec<String>) -> Result<(Vec<Student>, u64), String> {
     let sen_published = year == 2024;
     let sen_levels: Marginal = if sen_published {
         ["Bachelor's", "Master's", "Doctoral", "Internship", "Residency"]
@@ -793,8 +843,8 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
         years_for("residency", sen_level_n("residency"), Some(sen_level_n("residency") / 2)),
     ];
     let mut sen = place(
-        &heis,
-        Group { what: "SEN students", per_hei: &sen_per_hei, by_field: &sen_fields, by_level: &sen_levels, by_year: &sen_years },
+        heis,
+        Group { what: "SEN students", per_hei: sen_per_hei, by_field: &sen_fields, by_level: &sen_levels, by_year: &sen_years },
         Vec::new(),
         rng,
     )?;
@@ -826,9 +876,13 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
         );
     }
 
-    // 3. Students from socially vulnerable groups: one category each, except 3 students
-    // counted in two (Table 8.2.3's categories add up to 51,644, its total and the field
-    // breakdown to 51,641, inconsistency A5: the 3 are students of low-income large families).
+    Ok((sen, sen_dorm))
+}
+
+/// Students from socially vulnerable groups: one category each, except 3 students
+/// counted in two (Table 8.2.3's categories add up to 51,644, its total and the field
+/// breakdown to 51,641, inconsistency A5: the 3 are students of low-income large families).
+fn vulnerable_students(year: i32, heis: &[&'static Hei], targets: &YearTargets, vulnerable_per_hei: &[u64], sen_dorm: u64, rng: &mut ChaCha8Rng, decisions: &mut Vec<String>) -> Result<Vec<Student>, String> {
     let vulnerable_published = year == 2024;
     let category = |label: &str| year_value("table_8_2_3", 2024, &[("category", label), ("measure", "count")]).unwrap_or(0);
     let (low, rural, large) = if vulnerable_published {
@@ -851,8 +905,8 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
     let v_levels = split(v_total, &[("bachelor", 0.96), ("master", 0.04)]);
     let v_years = vec![years_for("bachelor", v_levels[0].1, None), years_for("master", v_levels[1].1, None)];
     let mut vulnerable = place(
-        &heis,
-        Group { what: "vulnerable students", per_hei: &vulnerable_per_hei, by_field: &vulnerable_fields, by_level: &v_levels, by_year: &v_years },
+        heis,
+        Group { what: "vulnerable students", per_hei: vulnerable_per_hei, by_field: &vulnerable_fields, by_level: &v_levels, by_year: &v_years },
         Vec::new(),
         rng,
     )?;
@@ -891,10 +945,16 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
         ));
     }
 
-    // 4. Everyone else: what the totals leave.
-    let others_per_hei: Vec<u64> = (0..heis.len())
-        .map(|i| domestic_per_hei[i].checked_sub(sen_per_hei[i] + vulnerable_per_hei[i]).ok_or_else(|| format!("{}: too small", heis[i].code)))
-        .collect::<Result<_, _>>()?;
+    Ok(vulnerable)
+}
+
+/// Everyone else: what the totals leave of the domestic fields, levels, admissions, state
+/// grants, quotas and dormitory places once the special groups (`special`: foreign, SEN,
+/// vulnerable) have theirs.
+fn other_students(year: i32, heis: &[&'static Hei], targets: &YearTargets, others_per_hei: &[u64], domestic_total: u64, special: [&Vec<Student>; 3], rng: &mut ChaCha8Rng) -> Result<Vec<Student>, String> {
+    let [students, sen, vulnerable] = special;
+    let domestic_fields = split(domestic_total, &FIELDS.iter().copied().zip(DOMESTIC_FIELD_SHARES).collect::<Vec<_>>());
+    let domestic_levels = split(domestic_total, &DOMESTIC_LEVELS);
     let minus = |m: &Marginal, groups: &[&Vec<Student>], key: fn(&Student) -> &'static str| -> Result<Marginal, String> {
         m.iter()
             .map(|(label, n)| {
@@ -920,8 +980,8 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
         years_for("residency", o_level_n("residency"), Some(o_level_n("residency") / 2)),
     ];
     let mut others = place(
-        &heis,
-        Group { what: "students", per_hei: &others_per_hei, by_field: &o_fields, by_level: &o_levels, by_year: &o_years },
+        heis,
+        Group { what: "students", per_hei: others_per_hei, by_field: &o_fields, by_level: &o_levels, by_year: &o_years },
         Vec::new(),
         rng,
     )?;
@@ -959,30 +1019,7 @@ pub fn roster(year: i32, rng: &mut ChaCha8Rng) -> Result<Roster, String> {
     let o_dorm = targets.dormitory.checked_sub(dormitory_so_far).ok_or("dormitory places exceeded")?;
     assign(&mut others, |_| true, &[("yes", o_dorm), ("no", o_n - o_dorm)], rng, "dormitory", |s, d| s.dormitory = d == "yes")?;
 
-    let domestic: u64 = sen.len() as u64 + vulnerable.len() as u64 + o_n;
-    let mut domestic_students = sen;
-    domestic_students.append(&mut vulnerable);
-    domestic_students.append(&mut others);
-    assign(&mut domestic_students, |_| true, &split(domestic, &[("F", 0.53), ("M", 0.47)]), rng, "gender", |s, g| s.gender = g)?;
-    assign(&mut domestic_students, |_| true, &split(domestic, &[("kk", 0.66), ("ru", 0.30), ("en", 0.035), ("other", 0.005)]), rng, "language", |s, l| s.language = l)?;
-    assign(&mut domestic_students, |_| true, &split(domestic, &[("full_time", 0.90), ("part_time", 0.06), ("distance", 0.03), ("evening", 0.01)]), rng, "study form", |s, f| s.study_form = f)?;
-    students.append(&mut domestic_students);
-    finish(&mut students, year, rng);
-
-    let order: HashMap<&str, usize> = registry().iter().enumerate().map(|(i, h)| (h.code.as_str(), i)).collect();
-    students.sort_by_key(|s| order.get(s.hei).copied().unwrap_or(usize::MAX));
-    if students.len() as u64 != targets.total {
-        return Err(format!("{year}: {} students built, {} wanted", students.len(), targets.total));
-    }
-    if year == 2024 {
-        decisions.push(
-            "students 2024-2025: the report's 625,990 students of 103 civilian HEIs; the quota infographic (rural youth \
-             29,400, large families 23,700, single-parent 11,200 of 82,700, rounded) is not reproduced: its rural figure \
-             exceeds Table 8.2.3's students under the rural quota (11,593), which is kept"
-                .to_string(),
-        );
-    }
-    Ok(Roster { year, students, decisions })
+    Ok(others)
 }
 
 #[cfg(test)]
