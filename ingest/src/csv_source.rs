@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use crate::sheet::{SheetProcessor, SheetSettings};
-use crate::source::{check_file_size, FileOutcome, FileRejection, Limits};
+use crate::outcome::{check_file_size, FileOutcome, FileRejection, Limits};
 use crate::validation::{Severity, ValidationIssue};
 use crate::values::Cell;
 

@@ -19,6 +19,7 @@
 
 mod csv_source;
 mod ods;
+mod outcome;
 pub mod header;
 mod pipeline;
 pub mod privacy;

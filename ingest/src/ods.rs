@@ -15,7 +15,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 
 use crate::sheet::{SheetOutcome, SheetProcessor, SheetSettings};
-use crate::source::{ignored_sheet, FileRejection, Limits, MAX_COLUMNS};
+use crate::outcome::{ignored_sheet, FileRejection, Limits, MAX_COLUMNS};
 use crate::validation::SheetStatus;
 use crate::values::{days_from_civil, Cell};
 

@@ -14,7 +14,7 @@
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 
-use crate::source::{FileRejection, Limits};
+use crate::outcome::{FileRejection, Limits};
 use crate::validation::cell_ref;
 
 const BOF: u16 = 0x0809;

@@ -1,0 +1,238 @@
+//! Disclosure control of published counts: small groups of people (students with a
+//! disability in one university, one country of origin in one field) must not be identifiable
+//! from a public table, nor recoverable from its totals. Two rules, chosen in configuration:
+//!
+//! - [`Rule::Threshold`]: a count of fewer than `minimum` persons (but more than none) is
+//!   suppressed (primary), and further cells are suppressed (secondary) until no line of the
+//!   table (the cells that add up to one of its `Total` cells, along one dimension) has exactly
+//!   one suppressed cell, or suppressed parts that together leave one of them less than
+//!   `minimum` persons of room; complements are chosen among the line's cells of at least
+//!   `minimum` persons, smallest first, so that the interval an attacker can solve for a
+//!   suppressed cell from the published cells and the table's additivity is at least `minimum`
+//!   wide (the tests solve for it).
+//! - [`Rule::Rounding`]: HESA's standard rounding: every count to the nearest multiple of 5,
+//!   counts under 2.5 shown as 0, totals rounded from their unrounded values (not summed from
+//!   rounded parts); percentages on fewer than 22.5 persons suppressed.
+//!
+//! Suppressed cells are published without a value and with the flag `c` (confidential, the
+//! symbol of the UK's statistical data files); rounded cells keep their value and say so in
+//! the table's metadata.
+
+use std::collections::BTreeMap;
+
+use hestat_transform::placement::Key;
+use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOutcome};
+
+/// The flag and symbol of a suppressed cell.
+pub const CONFIDENTIAL: &str = "c";
+
+/// A disclosure-control rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule {
+    /// Suppress counts of 1 to `minimum - 1` persons, with secondary suppression.
+    Threshold { minimum: f64 },
+    /// HESA's rounding to the nearest 5.
+    Rounding,
+}
+
+impl Rule {
+    /// The rule in words, for the metadata and the report.
+    pub fn describe(self) -> String {
+        match self {
+            Rule::Threshold { minimum } => format!(
+                "threshold: counts of fewer than {minimum} persons are suppressed (c), and further cells (c) so that none can be recovered from the table's totals"
+            ),
+            Rule::Rounding => "rounding (HESA): counts rounded to the nearest 5, counts under 2.5 shown as 0, totals rounded from their unrounded values; percentages on fewer than 22.5 persons suppressed (c)".to_string(),
+        }
+    }
+}
+
+/// One count of a table to protect: its key (dimension → code; `Total` in the dimensions it is
+/// a total of) and its unrounded value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Count {
+    pub key: Key,
+    pub value: f64,
+}
+
+/// A cell as published: its value (none when suppressed) and its flag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    pub value: Option<f64>,
+    pub flag: Option<&'static str>,
+}
+
+/// Why a cell is suppressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suppression {
+    /// A small count.
+    Primary,
+    /// A complement, so that the small counts cannot be recovered.
+    Secondary,
+}
+
+/// The lines of a table: for each dimension in `margins`, the cells that share every other
+/// dimension's value, one of them the `Total` of that dimension (index of the total, indexes of
+/// the parts). Lines without their total cell are not constraints and are left out.
+pub fn lines(counts: &[Count], margins: &[&str]) -> Vec<(usize, Vec<usize>)> {
+    let mut lines = Vec::new();
+    for dimension in margins {
+        let mut groups: BTreeMap<Vec<(&str, &str)>, (Option<usize>, Vec<usize>)> = BTreeMap::new();
+        for (i, c) in counts.iter().enumerate() {
+            let Some(value) = c.key.get(*dimension) else { continue };
+            let rest: Vec<(&str, &str)> = c.key.iter().filter(|(k, _)| k.as_str() != *dimension).map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let group = groups.entry(rest).or_default();
+            if value == "Total" {
+                group.0 = Some(i);
+            } else {
+                group.1.push(i);
+            }
+        }
+        lines.extend(groups.into_values().filter_map(|(total, parts)| total.map(|t| (t, parts))).filter(|(_, parts)| !parts.is_empty()));
+    }
+    lines
+}
+
+/// The cells the threshold rule suppresses, and why (`None`: published). The line rules
+/// ([`exposed`]) choose the complements; an audit then solves, for every suppressed cell, the
+/// interval an attacker can narrow it to ([`feasible_interval`]), and suppresses one more cell
+/// of its lines while any is narrower than `minimum`.
+pub fn threshold(counts: &[Count], margins: &[&str], minimum: f64) -> Vec<Option<Suppression>> {
+    let mut suppressed: Vec<Option<Suppression>> = counts.iter().map(|c| (c.value > 0.0 && c.value < minimum).then_some(Suppression::Primary)).collect();
+    let lines = lines(counts, margins);
+    loop {
+        complete_lines(counts, &lines, &mut suppressed, minimum);
+        let hidden: Vec<bool> = suppressed.iter().map(Option::is_some).collect();
+        let narrow = (0..counts.len()).find(|i| hidden[*i] && {
+            let (low, high) = feasible_interval(counts, &lines, &hidden, *i);
+            high - low < minimum - 1e-9
+        });
+        let Some(narrow) = narrow else { return suppressed };
+        let around: Vec<usize> = lines.iter().filter(|(t, parts)| *t == narrow || parts.contains(&narrow)).flat_map(|(t, parts)| std::iter::once(*t).chain(parts.iter().copied())).collect();
+        // Its lines' smallest published cell of at least `minimum`, else their largest
+        // published cell (a zero too: a published zero bounds its neighbours), else the
+        // table's largest.
+        let published = |i: &usize| suppressed[*i].is_none();
+        let by_value = |a: &usize, b: &usize| counts[*a].value.total_cmp(&counts[*b].value);
+        let more = around
+            .iter()
+            .copied()
+            .filter(published)
+            .filter(|i| counts[*i].value >= minimum)
+            .min_by(by_value)
+            .or_else(|| around.iter().copied().filter(published).max_by(by_value))
+            .or_else(|| (0..counts.len()).filter(published).max_by(by_value));
+        let Some(more) = more else { return suppressed };
+        suppressed[more] = Some(Suppression::Secondary);
+    }
+}
+
+/// Suppresses complements until no line is [`exposed`].
+fn complete_lines(counts: &[Count], lines: &[(usize, Vec<usize>)], suppressed: &mut [Option<Suppression>], minimum: f64) {
+    loop {
+        let mut changed = false;
+        for (total, parts) in lines {
+            if exposed(counts, suppressed, *total, parts, minimum) {
+                if let Some(complement) = complement(counts, suppressed, *total, parts, minimum) {
+                    suppressed[complement] = Some(Suppression::Secondary);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+/// The least and greatest value cell `target` can take over every non-negative table whose
+/// published cells (`hidden` false) are as published and whose lines add up: what an attacker
+/// can solve for it (a linear programme; infinite when nothing bounds it).
+pub fn feasible_interval(counts: &[Count], lines: &[(usize, Vec<usize>)], hidden: &[bool], target: usize) -> (f64, f64) {
+    let solve = |direction| {
+        let mut problem = Problem::new(direction);
+        let vars: Vec<_> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| problem.add_var(if i == target { 1.0 } else { 0.0 }, if hidden[i] { (0.0, f64::INFINITY) } else { (c.value, c.value) }))
+            .collect();
+        for (total, parts) in lines {
+            let mut terms: Vec<_> = parts.iter().map(|p| (vars[*p], 1.0)).collect();
+            terms.push((vars[*total], -1.0));
+            problem.add_constraint(&terms, ComparisonOp::Eq, 0.0);
+        }
+        match problem.solve() {
+            Ok(SolveOutcome::Solution(solution)) => Some(solution.objective()),
+            Err(microlp::Error::Unbounded) => Some(f64::INFINITY),
+            // The true table is a solution; a solver that finds none proves nothing: treat the
+            // cell as unprotected so that more is suppressed.
+            _ => None,
+        }
+    };
+    match (solve(OptimizationDirection::Minimize), solve(OptimizationDirection::Maximize)) {
+        (Some(low), Some(high)) => (low, high),
+        _ => (counts[target].value, counts[target].value),
+    }
+}
+
+/// Whether a line lets a suppressed cell be narrowed to less than `minimum`: it has exactly
+/// one suppressed cell (recovered by subtraction), or suppressed parts that together hold
+/// fewer than `minimum` persons while the total is published (each of them then lies between
+/// 0 and that sum).
+fn exposed(counts: &[Count], suppressed: &[Option<Suppression>], total: usize, parts: &[usize], minimum: f64) -> bool {
+    let hidden_parts: Vec<usize> = parts.iter().copied().filter(|i| suppressed[*i].is_some()).collect();
+    let hidden = hidden_parts.len() + usize::from(suppressed[total].is_some());
+    if hidden == 1 {
+        return true;
+    }
+    let hidden_sum: f64 = hidden_parts.iter().map(|i| counts[*i].value).sum();
+    suppressed[total].is_none() && !hidden_parts.is_empty() && hidden_sum < minimum
+}
+
+/// The cell to suppress beside a line's one suppressed cell: its smallest published part of
+/// at least `minimum`, else its total, else its largest published part.
+fn complement(counts: &[Count], suppressed: &[Option<Suppression>], total: usize, parts: &[usize], minimum: f64) -> Option<usize> {
+    let open: Vec<usize> = parts.iter().copied().filter(|i| suppressed[*i].is_none()).collect();
+    let by_value = |a: &usize, b: &usize| counts[*a].value.total_cmp(&counts[*b].value);
+    open.iter().copied().filter(|i| counts[*i].value >= minimum).min_by(by_value)
+        .or_else(|| suppressed[total].is_none().then_some(total))
+        .or_else(|| open.iter().copied().max_by(by_value))
+}
+
+/// HESA's rounding of a count: to the nearest multiple of 5, under 2.5 → 0.
+pub fn round_count(value: f64) -> f64 {
+    if value < 2.5 {
+        0.0
+    } else {
+        (value / 5.0).round() * 5.0
+    }
+}
+
+/// A table's counts as published under `rule`.
+pub fn protect(counts: &[Count], margins: &[&str], rule: Rule) -> Vec<Published> {
+    match rule {
+        Rule::Threshold { minimum } => threshold(counts, margins, minimum)
+            .into_iter()
+            .zip(counts)
+            .map(|(s, c)| match s {
+                Some(_) => Published { value: None, flag: Some(CONFIDENTIAL) },
+                None => Published { value: Some(c.value), flag: None },
+            })
+            .collect(),
+        Rule::Rounding => counts.iter().map(|c| Published { value: Some(round_count(c.value)), flag: None }).collect(),
+    }
+}
+
+/// A percentage as published under `rule`: suppressed under rounding when its base is fewer
+/// than 22.5 persons; under the threshold rule, when its count is suppressed.
+pub fn protect_share(share: f64, base: f64, count_suppressed: bool, rule: Rule) -> Published {
+    let hidden = match rule {
+        Rule::Rounding => base < 22.5,
+        Rule::Threshold { .. } => count_suppressed,
+    };
+    if hidden {
+        Published { value: None, flag: Some(CONFIDENTIAL) }
+    } else {
+        Published { value: Some(share), flag: None }
+    }
+}
