@@ -19,9 +19,16 @@ pub mod registry;
 pub mod staging;
 pub mod tidy;
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use hestat_contract::Family;
+use hestat_contract::{Family, Unit};
+use polars::prelude::*;
+
+use catalogue::{catalogue, Indicator};
+use intermediate::Frames;
+use staging::Staging;
 
 /// What can go wrong in the transform stage.
 #[derive(Debug, thiserror::Error)]
@@ -45,17 +52,6 @@ pub enum PlanError {
     #[error(transparent)]
     Polars(#[from] PolarsError),
 }
-
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::time::{Duration, Instant};
-
-use hestat_contract::Unit;
-use polars::prelude::*;
-
-use catalogue::{catalogue, Indicator};
-use intermediate::Frames;
-use staging::Staging;
 
 /// One indicator table, computed.
 pub struct Produced {
