@@ -169,18 +169,18 @@ pub fn region_as_published(lf: LazyFrame, year_column: &str) -> PolarsResult<Laz
     ))
 }
 
-/// The `students` of a summary added up by `dims`, where `region_code` and `legal_form` (the
-/// institution's) are looked up after adding up by institution: the registry is joined to the
-/// sums, not to every cell.
-pub fn sum_with_institution(f: &Frames, lf: LazyFrame, dims: &[&str]) -> Result<LazyFrame, PlanError> {
+/// `weight` (a column of records that carry `hei_code`) added up by `dims`, where
+/// `region_code` and `legal_form` (the institution's) are looked up after adding up by
+/// institution: the registry is joined to the sums, not to every record.
+pub fn sum_with_institution(f: &Frames, lf: LazyFrame, dims: &[&str], weight: &str) -> Result<LazyFrame, PlanError> {
     let of_institution = |d: &&str| matches!(*d, "region_code" | "legal_form");
     if !dims.iter().any(of_institution) {
-        return Ok(sum_by(lf, dims, "students"));
+        return Ok(sum_by(lf, dims, weight));
     }
     let mut by_hei: Vec<&str> = dims.iter().filter(|d| !of_institution(d)).copied().collect();
     if !by_hei.contains(&"hei_code") {
         by_hei.push("hei_code");
     }
-    let summed = sum_by(lf, &by_hei, "students").join(f.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Inner));
+    let summed = sum_by(lf, &by_hei, weight).join(f.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Inner));
     Ok(sum_by(summed, dims, "value"))
 }

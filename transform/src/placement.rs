@@ -159,7 +159,13 @@ pub fn faculty_text_year(row: &PublishedRow) -> Result<&str, String> {
 /// Places a running-text row claimed by `indicator` (the row's `indicator` field equals it):
 /// the screen of [`running_text_year`], then `cell` with the year.
 pub fn running_text(file: &str, row: &PublishedRow, indicator: &str, cell: impl FnOnce(&str) -> Option<Placed>) -> Option<Placed> {
-    if field(row, "indicator") != indicator {
+    running_text_where(file, row, |i| i == indicator, cell)
+}
+
+/// Places a running-text row whose `indicator` field `claims` accepts: the screen of
+/// [`running_text_year`], then `cell` with the year.
+pub fn running_text_where(file: &str, row: &PublishedRow, claims: impl FnOnce(&str) -> bool, cell: impl FnOnce(&str) -> Option<Placed>) -> Option<Placed> {
+    if !claims(field(row, "indicator")) {
         return None;
     }
     match running_text_year(file, row) {

@@ -50,7 +50,7 @@ fn wrong_indicator() -> Indicator {
         published: Vec::new(),
         plan: Box::new(|f| {
             let dims = ["academic_year", "region_code"];
-            Ok(sorted(with_totals(sum_with_institution(f, f.enrollment()?, &dims)?, &dims, &["region_code"])?, &dims))
+            Ok(sorted(with_totals(sum_with_institution(f, f.enrollment()?, &dims, "students")?, &dims, &["region_code"])?, &dims))
         }),
     }
 }

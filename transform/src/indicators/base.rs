@@ -17,7 +17,7 @@ use polars::prelude::*;
 
 use super::mobility::{by_country_in_text, by_field_file, by_field_total_file, by_funding_source_in_text, by_level_in_text, by_mode_in_text, by_type_in_text, INCOMING_TEXT, OUTGOING_TEXT};
 use crate::catalogue::{titles, Basis, Indicator, Titles};
-use crate::intermediate::Frames;
+use crate::intermediate::{sum_with_institution, Frames};
 use crate::placement::Placement;
 use crate::tidy::{sorted, sum_by, with_totals};
 use crate::PlanError;
@@ -148,17 +148,8 @@ pub fn plan(f: &Frames, table: &BaseTable) -> Result<LazyFrame, PlanError> {
     let keys = table.dims;
     let totals = table.totals();
     let lf = records(f, table.subject)?;
-    let of_institution = |d: &&str| table.subject.by_institution() && matches!(*d, "region_code" | "legal_form");
-    let summed = if keys.iter().any(of_institution) {
-        let mut by_hei: Vec<&str> = keys.iter().filter(|d| !of_institution(d)).copied().collect();
-        if !by_hei.contains(&"hei_code") {
-            by_hei.push("hei_code");
-        }
-        let by_hei = sum_by(lf, &by_hei, "weight").join(f.hei()?, [col("hei_code")], [col("hei_code")], JoinArgs::new(JoinType::Inner));
-        sum_by(by_hei, keys, "value")
-    } else {
-        sum_by(lf, keys, "weight")
-    };
+    // Only records that carry `hei_code` take the institution's region and legal form.
+    let summed = if table.subject.by_institution() { sum_with_institution(f, lf, keys, "weight")? } else { sum_by(lf, keys, "weight") };
     let as_text: Vec<Expr> = totals.iter().map(|d| col(*d).cast(DataType::String)).collect();
     Ok(sorted(with_totals(summed.with_columns(as_text), keys, &totals)?, keys))
 }

@@ -51,7 +51,7 @@ fn students_by(id: &'static str, dims: &'static [&'static str], totals: &'static
             } else {
                 f.enrollment()?.with_column(col("grant_quota").fill_null(lit("none")).alias("quota"))
             };
-            Ok(sorted(with_totals(sum_with_institution(f, lf, dims)?, dims, totals)?, dims))
+            Ok(sorted(with_totals(sum_with_institution(f, lf, dims, "students")?, dims, totals)?, dims))
         }),
     }
 }
@@ -59,7 +59,7 @@ fn students_by(id: &'static str, dims: &'static [&'static str], totals: &'static
 /// Students in ISCED 5 to 8 and TVET students at ISCED 5 over the population aged 18 to 22,
 /// by region of study as published in the year, and nationally.
 fn gross_enrollment_ratio(f: &Frames) -> Result<LazyFrame, PlanError> {
-    let students = sum_with_institution(f, f.enrollment()?.filter(col("level").neq(lit("preparatory"))), &["academic_year", "region_code"])?;
+    let students = sum_with_institution(f, f.enrollment()?.filter(col("level").neq(lit("preparatory"))), &["academic_year", "region_code"], "students")?;
     let students = sum_by(region_as_published(students, "academic_year")?, &["academic_year", "region_code"], "value").rename(["value"], ["students"], true);
     let tvet = f.tvet_students()?.select([col("academic_year"), col("region").alias("region_code"), col("students").alias("tvet")]);
     let tvet = sum_by(tvet, &["academic_year", "region_code"], "tvet").rename(["value"], ["tvet"], true);

@@ -7,7 +7,7 @@ use hestat_reference::{field, PublishedRow};
 use polars::prelude::*;
 
 use crate::catalogue::{titles, Basis, Indicator};
-use crate::placement::{exact, level_code, not_a_cell, running_text_year, start_year, Placed, Placement, PlacementContext};
+use crate::placement::{exact, level_code, not_a_cell, running_text_where, start_year, Placed, Placement, PlacementContext};
 use crate::tidy::{sorted, sum_by, with_totals};
 
 /// The grants the text of section 3.2 states for 2024-2025: by level, by social category, the
@@ -16,26 +16,21 @@ fn grants_in_text(_: &str, row: &PublishedRow, _: &PlacementContext) -> Option<P
     let file = "text_3_2_grants_2024";
     let category = field(row, "category");
     let cell = |level: &str, quota: &str, y: &str| exact(&[("academic_year", y), ("level", level), ("field_code", "Total"), ("quota", quota)]);
-    let claimed = matches!(
-        field(row, "indicator"),
-        "state_educational_grants_allocated" | "grants_awarded_by_competition_social_category" | "grants_awarded_ethnic_kazakhs" | "targeted_grants_southern_western_new_regions"
-    );
-    if !claimed {
-        return None;
-    }
-    let y = match running_text_year(file, row) {
-        Ok(y) => y,
-        Err(reason) => return Some(Err(reason)),
+    let claims = |indicator: &str| {
+        matches!(
+            indicator,
+            "state_educational_grants_allocated" | "grants_awarded_by_competition_social_category" | "grants_awarded_ethnic_kazakhs" | "targeted_grants_southern_western_new_regions"
+        )
     };
-    match field(row, "indicator") {
+    running_text_where(file, row, claims, |y| match field(row, "indicator") {
         "state_educational_grants_allocated" => match level_code(category) {
-            Some(level) => cell(level, "Total", &y),
+            Some(level) => cell(level, "Total", y),
             None => not_a_cell("unknown level"),
         },
-        "targeted_grants_southern_western_new_regions" => cell("Total", "targeted_regional", &y),
+        "targeted_grants_southern_western_new_regions" => cell("Total", "targeted_regional", y),
         // The line that is no social category is the kandas quota.
-        _ => cell("Total", label_code(GRANT_QUOTA, category).unwrap_or("kandas"), &y),
-    }
+        _ => cell("Total", label_code(GRANT_QUOTA, category).unwrap_or("kandas"), y),
+    })
 }
 
 fn pedagogical_grants_in_text(_: &str, row: &PublishedRow, _: &PlacementContext) -> Option<Placed> {

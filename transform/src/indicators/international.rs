@@ -13,7 +13,7 @@ use polars::prelude::*;
 
 use crate::catalogue::{titles, Basis, Indicator, Titles};
 use crate::intermediate::{region_as_published, world_regions, Frames};
-use crate::placement::{exact, level_code, not_a_cell, running_text, running_text_year, Placed, Placement, PlacementContext};
+use crate::placement::{exact, level_code, not_a_cell, running_text, running_text_where, Placed, Placement, PlacementContext};
 use crate::tidy::{count_by, sorted, with_totals};
 use crate::PlanError;
 
@@ -72,27 +72,23 @@ fn by_region_of_study_in_text(_: &str, row: &PublishedRow, _: &PlacementContext)
 fn by_level_study_year_in_text(_: &str, row: &PublishedRow, _: &PlacementContext) -> Option<Placed> {
     let indicator = field(row, "indicator");
     let category = field(row, "category");
-    if indicator != "foreign_students_by_level" && !indicator.ends_with("_by_year_of_study") {
-        return None;
-    }
-    let y = match running_text_year(TEXT, row) {
-        Ok(y) => y,
-        Err(reason) => return Some(Err(reason)),
-    };
-    if indicator == "foreign_students_by_level" {
-        return match level_code(category) {
-            Some(level) => exact(&[("academic_year", &y), ("level", level), ("study_year", "Total")]),
-            None => not_a_cell("unknown level"),
+    let claims = |i: &str| i == "foreign_students_by_level" || i.ends_with("_by_year_of_study");
+    running_text_where(TEXT, row, claims, |y| {
+        if indicator == "foreign_students_by_level" {
+            return match level_code(category) {
+                Some(level) => exact(&[("academic_year", y), ("level", level), ("study_year", "Total")]),
+                None => not_a_cell("unknown level"),
+            };
+        }
+        let level = if indicator.contains("bachelor") {
+            "bachelor"
+        } else if indicator.contains("master") {
+            "master"
+        } else {
+            "doctoral"
         };
-    }
-    let level = if indicator.contains("bachelor") {
-        "bachelor"
-    } else if indicator.contains("master") {
-        "master"
-    } else {
-        "doctoral"
-    };
-    exact(&[("academic_year", &y), ("level", level), ("study_year", category.trim_start_matches("Year "))])
+        exact(&[("academic_year", y), ("level", level), ("study_year", category.trim_start_matches("Year "))])
+    })
 }
 
 /// Preparatory students have no field (`PREP` in the file, empty in the table).
