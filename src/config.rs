@@ -10,6 +10,10 @@
 //! max_sheet_cells = 20000000           # cells a sheet may declare
 //! header_scan_rows = 30                # rows from the top that may hold the header
 //!
+//! [disclosure]
+//! rule = "threshold"                   # or "rounding" (HESA's: counts to the nearest 5)
+//! minimum = 5                          # threshold: counts of fewer persons are suppressed
+//!
 //! [privacy]
 //! id_key_env = "HESTAT_ID_KEY"         # environment variable holding the IIN hashing key
 //! # id_key_file = "/run/secrets/hestat_id_key"   # or a file holding it (takes precedence)
@@ -29,6 +33,15 @@ pub struct Config {
     limits: LimitsSection,
     #[serde(default)]
     privacy: PrivacySection,
+    #[serde(default)]
+    disclosure: DisclosureSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisclosureSection {
+    rule: Option<String>,
+    minimum: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +83,19 @@ impl Config {
             max_total_bytes: self.limits.max_total_bytes.unwrap_or(d.max_total_bytes),
             max_sheet_cells: self.limits.max_sheet_cells.unwrap_or(d.max_sheet_cells),
             header_scan_rows: self.limits.header_scan_rows.unwrap_or(d.header_scan_rows),
+        }
+    }
+
+    /// The disclosure-control rule of the public tables: `threshold` (the default, with
+    /// `minimum` 5) or `rounding`. docs/disclosure.md gives the reasons for the default.
+    pub fn disclosure_rule(&self) -> anyhow::Result<hestat_reports::disclosure::Rule> {
+        use hestat_reports::disclosure::Rule;
+        let minimum = self.disclosure.minimum.unwrap_or(5.0);
+        match self.disclosure.rule.as_deref().unwrap_or("threshold") {
+            "threshold" if minimum >= 1.0 => Ok(Rule::Threshold { minimum }),
+            "threshold" => bail!("[disclosure] minimum must be at least 1, not {minimum}"),
+            "rounding" => Ok(Rule::Rounding),
+            other => bail!("[disclosure] rule must be \"threshold\" or \"rounding\", not \"{other}\""),
         }
     }
 

@@ -44,15 +44,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Compute every indicator from a staging folder into OUT/indicators (tidy tables,
-    /// Parquet and CSV; unsuppressed, for restricted use).
+    /// Compute every indicator from a staging folder into OUT/restricted (tidy tables,
+    /// Parquet and CSV; unsuppressed, not for publication).
     Transform {
         #[arg(long)]
         staging: PathBuf,
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
-    /// Compare the tables of OUT/indicators with the published figures, cell by cell, and
+    /// Compare the tables of OUT/restricted with the published figures, cell by cell, and
     /// run the consistency rules on both; writes OUT/validation/reference_check.* and
     /// consistency.*.
     CheckReference {
@@ -63,8 +63,19 @@ enum Command {
         #[arg(long)]
         universities: Option<PathBuf>,
     },
-    /// Run every stage that exists on the embedded default dataset: the SYNTHETIC national
-    /// dataset, generated into the cache folder on first use.
+    /// Publish OUT/restricted as the public outputs: OUT/tables (disclosure-controlled
+    /// Parquet, CSV and report_tables.xlsx), OUT/charts, OUT/report (HTML in English, Russian
+    /// and Kazakh) and OUT/catalog.json.
+    Publish {
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Label every output as SYNTHETIC data (as `hestat run` does for its embedded dataset).
+        #[arg(long)]
+        synthetic: bool,
+    },
+    /// Run every stage on the embedded default dataset (the SYNTHETIC national dataset,
+    /// generated into the cache folder on first use): ingest, transform, the reference
+    /// check and the publication.
     Run {
         #[arg(long, default_value = "out")]
         out: PathBuf,
@@ -145,13 +156,26 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Ingest { input, out, json } => ingest(&config, input, out, json),
         Command::Transform { staging, out } => transform(&staging, &out),
         Command::CheckReference { out, universities } => check_reference(&out, universities.as_deref()),
+        Command::Publish { out, synthetic } => publish(&config, &out, synthetic),
         Command::Run { out, json } => {
             let input = dataset::national(&config.cache_dir()).context("cannot generate the embedded default dataset")?;
             eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
+            let mut stages = Vec::new();
+            let clock = std::time::Instant::now();
             let ingested = ingest(&config, input, out.clone(), json)?;
+            stages.push(("ingest", clock.elapsed()));
+            let clock = std::time::Instant::now();
             let transformed = transform(&out.join("staging"), &out)?;
+            stages.push(("transform", clock.elapsed()));
+            let clock = std::time::Instant::now();
             let checked = check_reference(&out, None)?;
-            Ok(ingested.max(transformed).max(checked))
+            stages.push(("reference check", clock.elapsed()));
+            let clock = std::time::Instant::now();
+            let published = publish(&config, &out, true)?;
+            stages.push(("publish", clock.elapsed()));
+            eprintln!("hestat: stages: {}", stages.iter().map(|(s, d)| format!("{s} {:.1} s", d.as_secs_f64())).collect::<Vec<_>>().join(", "));
+            eprintln!("hestat: report: {}", hestat_reports::report_page(&out).display());
+            Ok(ingested.max(transformed).max(checked).max(published))
         }
         Command::Generate { out, years, seed, scale, only } => {
             let summary = hestat_synthetic::generate(&hestat_synthetic::GenerateConfig { out: out.clone(), years, seed, scale, only })?;
@@ -190,7 +214,7 @@ fn transform(staging: &std::path::Path, out: &std::path::Path) -> anyhow::Result
     eprintln!(
         "hestat: {} indicator tables in {} ({})",
         summary.tables.len(),
-        out.join("indicators").display(),
+        out.join(hestat_transform::RESTRICTED).display(),
         summary.timings.iter().map(|(what, d)| format!("{what} {:.2} s", d.as_secs_f64())).collect::<Vec<_>>().join(", ")
     );
     for (id, reason) in &summary.not_produced {
@@ -225,6 +249,26 @@ fn check_reference(out: &std::path::Path, universities: Option<&std::path::Path>
          {unexplained} mismatched unexplained, {not_producible} not producible (all figures: {all_matched} / {all_explained} / {all_unexplained} / {all_not}); \
          consistency errors: {published_errors} in the published figures, {produced_errors} in the produced tables; report: {}",
         out.join("validation/reference_check.csv").display()
+    );
+    Ok(exit::SUCCESS)
+}
+
+fn publish(config: &config::Config, out: &std::path::Path, synthetic: bool) -> anyhow::Result<u8> {
+    let settings = hestat_reports::PublishSettings { out: out.to_path_buf(), rule: config.disclosure_rule()?, synthetic };
+    let summary = hestat_reports::publish(&settings)?;
+    eprintln!(
+        "hestat: published {} tables ({} under disclosure control: {} cells suppressed, {} rounded), {} charts, {} files in {}, {}, {} and {} ({})",
+        summary.tables,
+        summary.controlled,
+        summary.suppressed_cells,
+        summary.rounded_cells,
+        summary.charts,
+        summary.files.len(),
+        out.join("tables").display(),
+        out.join("charts").display(),
+        out.join("report").display(),
+        out.join("catalog.json").display(),
+        summary.timings.iter().map(|(what, d)| format!("{what} {:.2} s", d.as_secs_f64())).collect::<Vec<_>>().join(", ")
     );
     Ok(exit::SUCCESS)
 }

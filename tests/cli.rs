@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::copy_tree;
+
 fn hestat(args: &[&str], cwd: &Path) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_hestat"))
         .args(args)
@@ -29,19 +32,6 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
     reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
 }
 
-/// Copies a folder tree (files only).
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
 
 #[test]
 fn handmade_submissions_are_ingested_with_every_row_accounted_for() {
@@ -206,8 +196,8 @@ fn run_generates_the_national_dataset_on_first_use_and_ingests_it() {
 
     // Transform: the report's tables under their ids.
     for id in ["table_6_1_1", "table_6_1_14", "figure_6_1_8", "table_8_2_3", "table_3_4_1"] {
-        assert!(tmp.path().join(format!("out/indicators/{id}.parquet")).is_file(), "{id}");
-        assert!(tmp.path().join(format!("out/indicators/{id}.csv")).is_file(), "{id}");
+        assert!(tmp.path().join(format!("out/restricted/{id}.parquet")).is_file(), "{id}");
+        assert!(tmp.path().join(format!("out/restricted/{id}.csv")).is_file(), "{id}");
     }
     // The reproduction report: every clean published figure matched, or mismatched and
     // explained by a contradiction the rules find in the published figures, or not producible.
@@ -236,7 +226,7 @@ fn run_generates_the_national_dataset_on_first_use_and_ingests_it() {
     // in 2024 (Table 6.1.1; the Kazakh-style universities submit mobility without `count` and
     // years as `2 024`), 625,990 students in 2024-2025, 37,612 staff.
     let base = |table: &str, key: &[&str]| -> String {
-        let rows = read_csv(&tmp.path().join(format!("out/indicators/{table}.csv")));
+        let rows = read_csv(&tmp.path().join(format!("out/restricted/{table}.csv")));
         rows.iter().find(|r| r[..key.len()] == *key).map(|r| r[key.len()].clone()).unwrap_or_else(|| panic!("{table}: no row {key:?}"))
     };
     assert_eq!(base("mobility_by_participant", &["2024", "outgoing", "student"]), "4416");

@@ -110,6 +110,8 @@ pub struct Country {
 pub struct Region {
     pub code: &'static str,
     pub name_en: &'static str,
+    pub name_ru: &'static str,
+    pub name_kk: &'static str,
     /// The region it belonged to before the 2022 reform (Abai, Zhetysu, Ulytau).
     pub parent_before_2022: Option<&'static str>,
 }
@@ -122,7 +124,10 @@ pub struct CodeLists {
     country_by_spelling: HashMap<String, usize>,
     regions: Vec<Region>,
     region_by_spelling: HashMap<String, usize>,
-    fields: Vec<&'static str>,
+    /// Field code and its names (EN, RU, KK).
+    fields: Vec<(&'static str, [&'static str; 3])>,
+    /// (list, code) → the code's labels (EN, RU, KK).
+    value_labels: HashMap<(&'static str, &'static str), [&'static str; 3]>,
 }
 
 /// The process-wide code lists.
@@ -154,8 +159,10 @@ fn aliases(cell: &'static str) -> impl Iterator<Item = &'static str> {
 impl CodeLists {
     fn load() -> Self {
         let mut lists: HashMap<&'static str, CodeList> = HashMap::default();
+        let mut value_labels = HashMap::default();
         for row in records(VALUES_CSV) {
             let (list, code) = (field(&row, 0), field(&row, 1));
+            value_labels.insert((list, code), [field(&row, 2), field(&row, 3), field(&row, 4)]);
             let entry = lists.entry(list).or_default();
             entry.codes.push(code);
             entry.insert(code, code);
@@ -193,6 +200,8 @@ impl CodeLists {
             regions.push(Region {
                 code,
                 name_en: field(&row, 3),
+                name_ru: field(&row, 4),
+                name_kk: field(&row, 5),
                 parent_before_2022: (!parent.is_empty()).then_some(parent),
             });
             let digits = code.trim_start_matches("KZ-");
@@ -202,8 +211,8 @@ impl CodeLists {
             }
         }
 
-        let fields = records(FIELDS_CSV).iter().map(|row| field(row, 0)).collect();
-        CodeLists { lists, countries, country_by_spelling, regions, region_by_spelling, fields }
+        let fields = records(FIELDS_CSV).iter().map(|row| (field(row, 0), [field(row, 1), field(row, 2), field(row, 3)])).collect();
+        CodeLists { lists, countries, country_by_spelling, regions, region_by_spelling, fields, value_labels }
     }
 
     /// An enumerated list by name (`gender`, `level`, …).
@@ -233,7 +242,17 @@ impl CodeLists {
 
     /// The canonical field-of-education code (`01`..`12`) equal to `code`, if it exists.
     pub fn field(&self, code: &str) -> Option<&'static str> {
-        self.fields.iter().copied().find(|f| *f == code)
+        self.fields.iter().map(|(f, _)| *f).find(|f| *f == code)
+    }
+
+    /// A field of education's names (EN, RU, KK).
+    pub fn field_names(&self, code: &str) -> Option<[&'static str; 3]> {
+        self.fields.iter().find(|(f, _)| *f == code).map(|(_, names)| *names)
+    }
+
+    /// A code's labels (EN, RU, KK) in an enumerated list (`level`, `funding`, …).
+    pub fn value_label(&self, list: &str, code: &str) -> Option<[&'static str; 3]> {
+        self.value_labels.iter().find(|((l, c), _)| *l == list && *c == code).map(|(_, labels)| *labels)
     }
 }
 

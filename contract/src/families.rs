@@ -46,6 +46,11 @@ impl Family {
         }
     }
 
+    /// The family named `name` in the contract.
+    pub fn from_name(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// The column whose value partitions the staging dataset (`None`: not partitioned).
     pub fn partition_key(self) -> Option<&'static str> {
         match self {

@@ -4,9 +4,13 @@
 //! ```text
 //! staging/<family>/<key>=<Y>/part-0.parquet   (key: academic_year or year, per family)
 //! staging/hei/part-0.parquet                  (the registry: no year)
+//! staging/_inputs.csv                        (provenance: every input file read, its size,
+//!                                              sha256 and the families it fed)
 //! ```
 //!
-//! The partition column lives in the folder name, not in the file.
+//! The partition column lives in the folder name, not in the file. Engines that read the
+//! Hive layout skip files whose name starts with `_`, so the provenance file sits beside the
+//! datasets without being read as one.
 
 use std::path::{Path, PathBuf};
 
@@ -63,6 +67,73 @@ pub fn partitions(staging: &Path, family: Family) -> std::io::Result<Vec<Partiti
     Ok(found)
 }
 
+/// The provenance file of a staging folder.
+pub const INPUTS_FILE: &str = "_inputs.csv";
+
+/// One input file as ingestion read it: what every published table traces back to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// Path relative to the input folder, with `/`.
+    pub file: String,
+    pub bytes: u64,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    /// Last modification, seconds since 1970 (the publication's date comes from the inputs).
+    pub modified: u64,
+    /// Families whose rows it staged (empty for a rejected or unrecognised file).
+    pub families: Vec<Family>,
+}
+
+/// Why the provenance file could not be read or written.
+#[derive(Debug)]
+pub struct InputsError(pub String);
+
+impl std::fmt::Display for InputsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputsError {}
+
+/// Writes `staging/_inputs.csv` (`file,bytes,sha256,modified,families`, families
+/// `|`-separated).
+pub fn write_inputs(staging: &Path, inputs: &[InputFile]) -> Result<(), InputsError> {
+    let path = staging.join(INPUTS_FILE);
+    let fail = |e: &dyn std::fmt::Display| InputsError(format!("cannot write {}: {e}", path.display()));
+    std::fs::create_dir_all(staging).map_err(|e| fail(&e))?;
+    let mut writer = csv::Writer::from_path(&path).map_err(|e| fail(&e))?;
+    writer.write_record(["file", "bytes", "sha256", "modified", "families"]).map_err(|e| fail(&e))?;
+    for input in inputs {
+        let families = input.families.iter().map(|f| f.name()).collect::<Vec<_>>().join("|");
+        writer.write_record([input.file.as_str(), &input.bytes.to_string(), &input.sha256, &input.modified.to_string(), &families]).map_err(|e| fail(&e))?;
+    }
+    writer.flush().map_err(|e| fail(&e))
+}
+
+/// Reads `staging/_inputs.csv`; an absent file (staging written by another tool) is no inputs.
+pub fn read_inputs(staging: &Path) -> Result<Vec<InputFile>, InputsError> {
+    let path = staging.join(INPUTS_FILE);
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let fail = |e: &dyn std::fmt::Display| InputsError(format!("cannot read {}: {e}", path.display()));
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| fail(&e))?;
+    let mut inputs = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| fail(&e))?;
+        let families = record.get(4).unwrap_or("").split('|').filter_map(Family::from_name).collect();
+        inputs.push(InputFile {
+            file: record.get(0).unwrap_or("").to_string(),
+            bytes: record.get(1).and_then(|b| b.parse().ok()).unwrap_or(0),
+            sha256: record.get(2).unwrap_or("").to_string(),
+            modified: record.get(3).and_then(|m| m.parse().ok()).unwrap_or(0),
+            families,
+        });
+    }
+    Ok(inputs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +152,19 @@ mod tests {
         assert_eq!(students[1].file, tmp.join("students/academic_year=2024/part-0.parquet"));
         assert_eq!(partitions(&tmp, Family::Hei).unwrap(), [Partition { key: None, file: tmp.join("hei/part-0.parquet") }]);
         assert!(partitions(&tmp, Family::Mobility).unwrap().is_empty());
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn inputs_read_back_as_written() {
+        let tmp = std::env::temp_dir().join(format!("hestat-inputs-{}", std::process::id()));
+        let inputs = vec![
+            InputFile { file: "heis/KZ-001.xlsx".into(), bytes: 1234, sha256: "ab".repeat(32), modified: 1_700_000_000, families: vec![Family::Students, Family::Staff] },
+            InputFile { file: "broken.xlsx".into(), bytes: 7, sha256: "00".repeat(32), modified: 0, families: vec![] },
+        ];
+        write_inputs(&tmp, &inputs).unwrap();
+        assert_eq!(read_inputs(&tmp).unwrap(), inputs);
+        assert!(read_inputs(&tmp.join("absent")).unwrap().is_empty());
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 }

@@ -13,6 +13,7 @@ use crate::sheet::{SheetOutcome, SheetSettings};
 use crate::source::{read_file, FileOutcome, FileRejection, Limits};
 use crate::validation::{Severity, SheetAccount, SheetStatus, ValidationIssue};
 use crate::writer::{self, WriteError};
+use hestat_contract::layout::InputFile;
 
 /// What the run needs.
 #[derive(Debug, Clone)]
@@ -215,14 +216,15 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
     progress.started(files.len());
     let settings = SheetSettings { hasher: &config.hasher, header_scan_rows: config.limits.header_scan_rows };
     let clock = std::time::Instant::now();
-    let mut outcomes: Vec<FileOutcome> = files
+    let (mut outcomes, mut inputs): (Vec<FileOutcome>, Vec<InputFile>) = files
         .par_iter()
         .map(|(path, rel)| {
             let outcome = read_one(path, rel, settings, &config.limits);
+            let input = fingerprint(path, rel);
             progress.file_done(rel);
-            outcome
+            (outcome, input)
         })
-        .collect();
+        .unzip();
 
     let mut issues: Vec<ValidationIssue> = skipped;
     if config.hasher.ephemeral {
@@ -237,7 +239,12 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
     let files_rejected = outcomes.iter().filter(|o| o.rejected).count();
     let mut accounts = Vec::new();
     let mut batches = Vec::new();
+    let mut staged_families = Vec::new();
     for outcome in outcomes {
+        let mut families: Vec<Family> = outcome.sheets.iter().filter_map(|s| s.batch.as_ref()).filter(|b| b.len() > 0).map(|b| b.family).collect();
+        families.sort_by_key(|f| *f as usize);
+        families.dedup();
+        staged_families.push(families);
         issues.extend(outcome.issues);
         for sheet in outcome.sheets {
             issues.extend(sheet.issues);
@@ -250,10 +257,39 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
     issues.extend(cross_file);
     let check_time = clock.elapsed() - read_time;
 
-    let staged_rows = writer::write_staging(&config.out, batches)?;
+    // The families each file staged rows of (one whose every row was quarantined fed none).
+    for (input, outcome_families) in inputs.iter_mut().zip(&staged_families) {
+        input.families = outcome_families.clone();
+    }
+    let staged_rows = writer::write_staging(&config.out, batches, &inputs)?;
     writer::write_validation(&config.out, &issues, &accounts)?;
     let timings = vec![("read", read_time), ("checks", check_time), ("write", clock.elapsed() - read_time - check_time)];
     Ok(IngestSummary { files_read, files_rejected, accounts, issues, staged_rows, timings })
+}
+
+/// A file's size and SHA-256 (read again after parsing: the readers stream from the path);
+/// a file that cannot be read again has an empty hash. Its families are set once the
+/// cross-file checks have run.
+fn fingerprint(path: &Path, rel: &str) -> InputFile {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut hasher = sha2::Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let bytes = std::fs::File::open(path).and_then(|mut f| {
+        let mut total = 0u64;
+        loop {
+            let n = f.read(&mut buffer)?;
+            if n == 0 {
+                return Ok(total);
+            }
+            hasher.update(&buffer[..n]);
+            total += n as u64;
+        }
+    });
+    let bytes = bytes.ok();
+    let sha256 = bytes.map(|_| hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()).unwrap_or_default();
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs());
+    InputFile { file: rel.to_string(), bytes: bytes.unwrap_or(0), sha256, modified, families: Vec::new() }
 }
 
 /// A loaded row's place, for issues raised after reading.

@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use crate::families::Family;
 use crate::staging::StagingBatch;
-use hestat_contract::layout::{family_dir, part_path};
+use hestat_contract::layout::{family_dir, part_path, write_inputs, InputFile};
 use crate::validation::{SheetAccount, ValidationIssue};
 
 /// The staging or validation output that could not be written.
@@ -21,6 +21,8 @@ pub enum WriteError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("cannot write Parquet {path}")]
     Parquet { path: PathBuf, source: PolarsError },
+    #[error(transparent)]
+    Inputs(#[from] hestat_contract::layout::InputsError),
 }
 
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
@@ -48,9 +50,10 @@ fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), WriteError> {
 }
 
 /// Writes every family's staging dataset; returns rows staged per family.
-pub fn write_staging(out: &Path, batches: Vec<StagingBatch>) -> Result<Vec<(Family, usize)>, WriteError> {
+pub fn write_staging(out: &Path, batches: Vec<StagingBatch>, inputs: &[InputFile]) -> Result<Vec<(Family, usize)>, WriteError> {
     let root = out.join("staging");
     fresh_dir(&root)?;
+    write_inputs(&root, inputs)?;
     let mut staged = Vec::new();
     let mut by_family: Vec<StagingBatch> = Family::ALL.iter().map(|&f| StagingBatch::new(f)).collect();
     for batch in batches {

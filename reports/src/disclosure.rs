@@ -74,7 +74,7 @@ pub enum Suppression {
 /// The lines of a table: for each dimension in `margins`, the cells that share every other
 /// dimension's value, one of them the `Total` of that dimension (index of the total, indexes of
 /// the parts). Lines without their total cell are not constraints and are left out.
-pub fn lines(counts: &[Count], margins: &[&str]) -> Vec<(usize, Vec<usize>)> {
+pub fn lines(counts: &[Count], margins: &[&str]) -> Vec<Line> {
     let mut lines = Vec::new();
     for dimension in margins {
         let mut groups: BTreeMap<Vec<(&str, &str)>, (Option<usize>, Vec<usize>)> = BTreeMap::new();
@@ -93,54 +93,138 @@ pub fn lines(counts: &[Count], margins: &[&str]) -> Vec<(usize, Vec<usize>)> {
     lines
 }
 
+/// A line of a table: the index of a total cell and the indexes of the cells that add up
+/// to it.
+pub type Line = (usize, Vec<usize>);
+
 /// The cells the threshold rule suppresses, and why (`None`: published). The line rules
 /// ([`exposed`]) choose the complements; an audit then solves, for every suppressed cell, the
 /// interval an attacker can narrow it to ([`feasible_interval`]), and suppresses one more cell
 /// of its lines while any is narrower than `minimum`.
 pub fn threshold(counts: &[Count], margins: &[&str], minimum: f64) -> Vec<Option<Suppression>> {
-    let mut suppressed: Vec<Option<Suppression>> = counts.iter().map(|c| (c.value > 0.0 && c.value < minimum).then_some(Suppression::Primary)).collect();
-    let lines = lines(counts, margins);
+    let pinned = vec![false; counts.len()];
+    threshold_lines(counts, &lines(counts, margins), minimum, &pinned)
+}
+
+/// Groups of suppressed cells larger than this are protected by the line rules alone: the
+/// audit solves two linear programmes per cell of a group, each with a variable per cell of
+/// the group, which on a group of thousands of cells (a table by university, level, funding
+/// and gender) would take hours. docs/disclosure.md says what the line rules guarantee.
+pub const MAX_AUDITED_GROUP: usize = 150;
+
+/// [`threshold`] over explicit lines (those of one table, or of several tables that share
+/// margins, joined), where `pinned` cells are published whatever their value (cells another
+/// table already publishes exactly): they are neither suppressed nor chosen as complements.
+/// A suppressed cell whose lines have no cell left to suppress is as protected as the pinned
+/// cells allow, and is left so.
+pub fn threshold_lines(counts: &[Count], lines: &[Line], minimum: f64, pinned: &[bool]) -> Vec<Option<Suppression>> {
+    let mut suppressed: Vec<Option<Suppression>> =
+        counts.iter().zip(pinned).map(|(c, pinned)| (!pinned && c.value > 0.0 && c.value < minimum).then_some(Suppression::Primary)).collect();
+    let mut lines_of: Vec<Vec<usize>> = vec![Vec::new(); counts.len()];
+    for (n, (total, parts)) in lines.iter().enumerate() {
+        for cell in std::iter::once(*total).chain(parts.iter().copied()) {
+            lines_of[cell].push(n);
+        }
+    }
+    // Groups of suppressed cells already audited (as their sorted members), and cells that
+    // cannot be protected further.
+    let mut audited: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
+    let mut as_protected_as_allowed: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut pending: Vec<usize> = (0..lines.len()).collect();
     loop {
-        complete_lines(counts, &lines, &mut suppressed, minimum);
+        complete_lines(counts, lines, &lines_of, &mut pending, &mut suppressed, minimum, pinned);
         let hidden: Vec<bool> = suppressed.iter().map(Option::is_some).collect();
-        let narrow = (0..counts.len()).find(|i| hidden[*i] && {
-            let (low, high) = feasible_interval(counts, &lines, &hidden, *i);
-            high - low < minimum - 1e-9
-        });
-        let Some(narrow) = narrow else { return suppressed };
-        let around: Vec<usize> = lines.iter().filter(|(t, parts)| *t == narrow || parts.contains(&narrow)).flat_map(|(t, parts)| std::iter::once(*t).chain(parts.iter().copied())).collect();
-        // Its lines' smallest published cell of at least `minimum`, else their largest
-        // published cell (a zero too: a published zero bounds its neighbours), else the
-        // table's largest.
-        let published = |i: &usize| suppressed[*i].is_none();
-        let by_value = |a: &usize, b: &usize| counts[*a].value.total_cmp(&counts[*b].value);
-        let more = around
-            .iter()
-            .copied()
-            .filter(published)
-            .filter(|i| counts[*i].value >= minimum)
-            .min_by(by_value)
-            .or_else(|| around.iter().copied().filter(published).max_by(by_value))
-            .or_else(|| (0..counts.len()).filter(published).max_by(by_value));
-        let Some(more) = more else { return suppressed };
-        suppressed[more] = Some(Suppression::Secondary);
+        let mut added = false;
+        for component in hidden_components(lines, &hidden) {
+            if component.len() > MAX_AUDITED_GROUP || audited.contains(&component) {
+                continue;
+            }
+            let mut changed = false;
+            for &cell in &component {
+                if as_protected_as_allowed.contains(&cell) {
+                    continue;
+                }
+                let (low, high) = interval_in_group(counts, lines, &lines_of, &component, cell);
+                if high - low >= minimum - 1e-9 {
+                    continue;
+                }
+                // Its lines' smallest open cell of at least `minimum`, else their largest open
+                // cell (a zero too: a published zero bounds its neighbours); if its lines have
+                // none, the same among the lines of its whole group.
+                let open = |i: &usize| suppressed[*i].is_none() && !pinned[*i];
+                let by_value = |a: &usize, b: &usize| counts[*a].value.total_cmp(&counts[*b].value);
+                let choose = |around: &[usize]| {
+                    around.iter().copied().filter(open).filter(|i| counts[*i].value >= minimum).min_by(by_value).or_else(|| around.iter().copied().filter(open).max_by(by_value))
+                };
+                let cells_of = |members: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+                    members.flat_map(|c| lines_of[c].iter()).flat_map(|n| std::iter::once(lines[*n].0).chain(lines[*n].1.iter().copied())).collect()
+                };
+                let more = choose(&cells_of(&mut std::iter::once(cell))).or_else(|| choose(&cells_of(&mut component.iter().copied())));
+                match more {
+                    Some(more) => {
+                        suppressed[more] = Some(Suppression::Secondary);
+                        pending.extend(lines_of[more].iter().copied());
+                        changed = true;
+                        break;
+                    }
+                    None => {
+                        as_protected_as_allowed.insert(cell);
+                    }
+                }
+            }
+            if changed {
+                added = true;
+            } else {
+                audited.insert(component);
+            }
+        }
+        if !added {
+            return suppressed;
+        }
     }
 }
 
-/// Suppresses complements until no line is [`exposed`].
-fn complete_lines(counts: &[Count], lines: &[(usize, Vec<usize>)], suppressed: &mut [Option<Suppression>], minimum: f64) {
-    loop {
-        let mut changed = false;
-        for (total, parts) in lines {
-            if exposed(counts, suppressed, *total, parts, minimum) {
-                if let Some(complement) = complement(counts, suppressed, *total, parts, minimum) {
-                    suppressed[complement] = Some(Suppression::Secondary);
-                    changed = true;
-                }
+/// The suppressed cells in groups that share a line (directly or through other suppressed
+/// cells): what an attacker solves for together. Each group sorted; groups in order.
+fn hidden_components(lines: &[Line], hidden: &[bool]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..hidden.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (total, parts) in lines {
+        let mut members = std::iter::once(*total).chain(parts.iter().copied()).filter(|i| hidden[*i]);
+        if let Some(first) = members.next() {
+            for other in members {
+                let (a, b) = (root(&mut parent, first), root(&mut parent, other));
+                parent[a] = b;
             }
         }
-        if !changed {
-            return;
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in (0..hidden.len()).filter(|i| hidden[*i]) {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.sort();
+    groups
+}
+
+/// Suppresses complements until no line is [`exposed`] (or none is left to suppress):
+/// the `pending` lines are looked at, and the lines of each newly suppressed cell after them.
+fn complete_lines(counts: &[Count], lines: &[Line], lines_of: &[Vec<usize>], pending: &mut Vec<usize>, suppressed: &mut [Option<Suppression>], minimum: f64, pinned: &[bool]) {
+    while let Some(n) = pending.pop() {
+        let (total, parts) = &lines[n];
+        if exposed(counts, suppressed, *total, parts, minimum) {
+            if let Some(complement) = complement(counts, suppressed, *total, parts, minimum, pinned) {
+                suppressed[complement] = Some(Suppression::Secondary);
+                pending.extend(lines_of[complement].iter().copied());
+                pending.push(n);
+            }
         }
     }
 }
@@ -148,18 +232,42 @@ fn complete_lines(counts: &[Count], lines: &[(usize, Vec<usize>)], suppressed: &
 /// The least and greatest value cell `target` can take over every non-negative table whose
 /// published cells (`hidden` false) are as published and whose lines add up: what an attacker
 /// can solve for it (a linear programme; infinite when nothing bounds it).
-pub fn feasible_interval(counts: &[Count], lines: &[(usize, Vec<usize>)], hidden: &[bool], target: usize) -> (f64, f64) {
+pub fn feasible_interval(counts: &[Count], lines: &[Line], hidden: &[bool], target: usize) -> (f64, f64) {
+    if !hidden[target] {
+        return (counts[target].value, counts[target].value);
+    }
+    let mut lines_of: Vec<Vec<usize>> = vec![Vec::new(); counts.len()];
+    for (n, (total, parts)) in lines.iter().enumerate() {
+        for cell in std::iter::once(*total).chain(parts.iter().copied()) {
+            lines_of[cell].push(n);
+        }
+    }
+    let group = hidden_components(lines, hidden).into_iter().find(|c| c.contains(&target)).unwrap_or_else(|| vec![target]);
+    interval_in_group(counts, lines, &lines_of, &group, target)
+}
+
+/// [`feasible_interval`] of a cell of `group`, the suppressed cells an attacker solves for
+/// together: only the lines that hold one of them constrain it (the other lines hold
+/// published cells only), so the programme has a variable per cell of the group.
+fn interval_in_group(counts: &[Count], lines: &[Line], lines_of: &[Vec<usize>], group: &[usize], target: usize) -> (f64, f64) {
+    let mut relevant: Vec<usize> = group.iter().flat_map(|c| lines_of[*c].iter().copied()).collect();
+    relevant.sort_unstable();
+    relevant.dedup();
     let solve = |direction| {
         let mut problem = Problem::new(direction);
-        let vars: Vec<_> = counts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| problem.add_var(if i == target { 1.0 } else { 0.0 }, if hidden[i] { (0.0, f64::INFINITY) } else { (c.value, c.value) }))
-            .collect();
-        for (total, parts) in lines {
-            let mut terms: Vec<_> = parts.iter().map(|p| (vars[*p], 1.0)).collect();
-            terms.push((vars[*total], -1.0));
-            problem.add_constraint(&terms, ComparisonOp::Eq, 0.0);
+        let vars: std::collections::HashMap<usize, _> = group.iter().map(|i| (*i, problem.add_var(if *i == target { 1.0 } else { 0.0 }, (0.0, f64::INFINITY)))).collect();
+        for n in &relevant {
+            let (total, parts) = &lines[*n];
+            // parts − total = 0, with the published cells moved to the right-hand side.
+            let mut terms = Vec::new();
+            let mut constant = 0.0;
+            for (cell, sign) in parts.iter().map(|p| (*p, 1.0)).chain(std::iter::once((*total, -1.0))) {
+                match vars.get(&cell) {
+                    Some(var) => terms.push((*var, sign)),
+                    None => constant -= sign * counts[cell].value,
+                }
+            }
+            problem.add_constraint(&terms, ComparisonOp::Eq, constant);
         }
         match problem.solve() {
             Ok(SolveOutcome::Solution(solution)) => Some(solution.objective()),
@@ -189,13 +297,13 @@ fn exposed(counts: &[Count], suppressed: &[Option<Suppression>], total: usize, p
     suppressed[total].is_none() && !hidden_parts.is_empty() && hidden_sum < minimum
 }
 
-/// The cell to suppress beside a line's one suppressed cell: its smallest published part of
-/// at least `minimum`, else its total, else its largest published part.
-fn complement(counts: &[Count], suppressed: &[Option<Suppression>], total: usize, parts: &[usize], minimum: f64) -> Option<usize> {
-    let open: Vec<usize> = parts.iter().copied().filter(|i| suppressed[*i].is_none()).collect();
+/// The cell to suppress beside a line's one suppressed cell: its smallest open part of at
+/// least `minimum`, else its total, else its largest open part (open: published, not pinned).
+fn complement(counts: &[Count], suppressed: &[Option<Suppression>], total: usize, parts: &[usize], minimum: f64, pinned: &[bool]) -> Option<usize> {
+    let open: Vec<usize> = parts.iter().copied().filter(|i| suppressed[*i].is_none() && !pinned[*i]).collect();
     let by_value = |a: &usize, b: &usize| counts[*a].value.total_cmp(&counts[*b].value);
     open.iter().copied().filter(|i| counts[*i].value >= minimum).min_by(by_value)
-        .or_else(|| suppressed[total].is_none().then_some(total))
+        .or_else(|| (suppressed[total].is_none() && !pinned[total]).then_some(total))
         .or_else(|| open.iter().copied().max_by(by_value))
 }
 

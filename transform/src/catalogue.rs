@@ -57,6 +57,10 @@ pub struct Indicator {
     /// Whether the table adds multi-year totals: rows with an empty year and a `flag` column
     /// naming the years (`total_2021_2024`).
     pub year_totals: bool,
+    /// Whether it counts people of a sensitive category (special educational needs, a
+    /// disability group, a socially vulnerable group): such a table is published only under
+    /// disclosure control, however few its dimensions.
+    pub sensitive: bool,
     /// Staging families the plan reads (the registry tests run every plan without each
     /// family to keep this true).
     pub sources: &'static [Family],
@@ -86,13 +90,71 @@ impl Indicator {
     }
 }
 
+/// A section of the National Report, where its tables are shown (the HTML report follows
+/// this order), or the appendix of base tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    /// The report's numbering (`3.2`); `A` for the appendix of base tables.
+    pub number: &'static str,
+    pub title: Titles,
+}
+
+/// The report's sections that hestat's tables fall in, in the report's order.
+pub const SECTIONS: [Section; 8] = [
+    Section { number: "2.2", title: titles("Teacher training", "Подготовка педагогических кадров", "Педагог кадрларды даярлау") },
+    Section { number: "3.1", title: titles("Network of higher education institutions", "Сеть организаций высшего образования", "Жоғары білім беру ұйымдарының желісі") },
+    Section { number: "3.2", title: titles("Student population: dynamics and structure", "Контингент студентов: динамика и структура", "Студенттер контингенті: динамикасы мен құрылымы") },
+    Section { number: "3.3", title: titles("Faculty of universities", "Профессорско-преподавательский состав вузов", "Жоғары оқу орындарының профессорлық-оқытушылық құрамы") },
+    Section { number: "3.4", title: titles("Gross enrollment in higher education", "Валовый охват высшим образованием", "Жоғары біліммен жалпы қамту") },
+    Section { number: "6.1", title: titles("Academic mobility of students and faculty", "Академическая мобильность студентов и преподавателей", "Студенттер мен оқытушылардың академиялық ұтқырлығы") },
+    Section { number: "8.2", title: titles("Inclusive education and socially vulnerable groups", "Инклюзивное образование и социально уязвимые группы", "Инклюзивті білім беру және әлеуметтік осал топтар") },
+    Section { number: "A", title: titles("Base tables", "Базовые таблицы", "Негізгі кестелер") },
+];
+
+/// Each theme's indicators with the section its tables fall in unless the report table they
+/// reproduce names another.
+fn themes() -> [(Vec<Indicator>, &'static str); 9] {
+    use crate::indicators::*;
+    [
+        (enrollment::indicators(), "3.2"),
+        (grants::indicators(), "3.2"),
+        (staff::indicators(), "3.3"),
+        (network::indicators(), "3.1"),
+        (international::indicators(), "6.1"),
+        (mobility::indicators(), "6.1"),
+        (faculty_exchange::indicators(), "6.1"),
+        (inclusion::indicators(), "8.2"),
+        (base::indicators(), "A"),
+    ]
+}
+
+/// The section number a `reproduces` text names (`Table 3.4.1`, `Section 8.2: …` → `3.4`,
+/// `8.2`), if it is one of [`SECTIONS`].
+fn named_section(reproduces: &str) -> Option<&'static str> {
+    let number = reproduces.split_whitespace().nth(1)?;
+    let mut parts = number.trim_end_matches(':').split('.');
+    let section = format!("{}.{}", parts.next()?, parts.next()?);
+    SECTIONS.iter().map(|s| s.number).find(|n| *n == section)
+}
+
 /// Every indicator, in catalogue order.
 pub fn catalogue() -> Vec<Indicator> {
-    use crate::indicators::*;
-    [enrollment::indicators(), grants::indicators(), staff::indicators(), network::indicators(), international::indicators(), mobility::indicators(), faculty_exchange::indicators(), inclusion::indicators(), base::indicators()]
-        .into_iter()
-        .flatten()
-        .collect()
+    themes().into_iter().flat_map(|(indicators, _)| indicators).collect()
+}
+
+/// The report's sections with their indicators, in the report's order (catalogue order within
+/// a section).
+pub fn sections() -> Vec<(Section, Vec<Indicator>)> {
+    let mut sections: Vec<(Section, Vec<Indicator>)> = SECTIONS.iter().map(|s| (*s, Vec::new())).collect();
+    for (indicators, default) in themes() {
+        for indicator in indicators {
+            let number = indicator.reproduces.and_then(named_section).unwrap_or(default);
+            if let Some((_, list)) = sections.iter_mut().find(|(s, _)| s.number == number) {
+                list.push(indicator);
+            }
+        }
+    }
+    sections
 }
 
 /// The catalogue as the Markdown table of `docs/transform.md` (a test keeps the document equal

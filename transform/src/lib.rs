@@ -100,7 +100,20 @@ pub fn compute(staging: &Staging) -> Result<(Vec<Produced>, NotProduced), Transf
     Ok((plans.into_iter().zip(frames).map(|((id, _), frame)| Produced { id, frame }).collect(), not_produced))
 }
 
-/// `hestat transform`: every indicator from `staging` into `out/indicators/<id>.{parquet,csv}`.
+/// The folder of the unrounded tables, under the output folder.
+pub const RESTRICTED: &str = "restricted";
+
+/// What `restricted/README.md` says.
+const RESTRICTED_README: &str = "# Restricted: not for publication\n\n\
+These are the indicator tables as computed, before disclosure control: small counts of people \
+(students with a disability in one university, one country of origin in one field) are shown \
+exactly and can identify them. They are for the ministry's analysts and for checking the \
+reproduction of the published report only. Publish `../tables/` instead.\n";
+
+/// `hestat transform`: every indicator from `staging` into `out/restricted/<id>.{parquet,csv}`
+/// (unsuppressed, with a README saying they are not for publication). The folder is written
+/// beside the old one under a temporary name and swapped in when complete, so that a run
+/// killed half-way leaves the previous tables.
 pub fn transform(staging: &Path, out: &Path) -> Result<(Vec<Produced>, TransformSummary), TransformError> {
     let mut summary = TransformSummary::default();
     let started = Instant::now();
@@ -108,10 +121,28 @@ pub fn transform(staging: &Path, out: &Path) -> Result<(Vec<Produced>, Transform
     summary.timings.push(("plan and collect", started.elapsed()));
     summary.not_produced = not_produced;
     let started = Instant::now();
-    let dir = out.join("indicators");
+    let dir = out.join(RESTRICTED);
+    let writing = out.join(format!(".hestat-tmp-{}-{RESTRICTED}", std::process::id()));
+    let old = out.join(format!(".hestat-old-{}-{RESTRICTED}", std::process::id()));
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e: std::io::Error| TransformError::Write { path, source: e.into() }
+    };
+    if writing.exists() {
+        std::fs::remove_dir_all(&writing).map_err(io(&writing))?;
+    }
     for table in produced.iter_mut() {
-        output::write_table(&dir, table.id, &mut table.frame)?;
+        output::write_table(&writing, table.id, &mut table.frame)?;
         summary.tables.push((table.id, table.frame.height()));
+    }
+    std::fs::create_dir_all(&writing).map_err(io(&writing))?;
+    std::fs::write(writing.join("README.md"), RESTRICTED_README).map_err(io(&writing))?;
+    if dir.exists() {
+        std::fs::rename(&dir, &old).map_err(io(&dir))?;
+    }
+    std::fs::rename(&writing, &dir).map_err(io(&dir))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
     }
     summary.timings.push(("write", started.elapsed()));
     Ok((produced, summary))
@@ -143,9 +174,9 @@ pub fn produced_cells(produced: &[Produced]) -> BTreeMap<String, BTreeMap<placem
     tables
 }
 
-/// The tables a transform run wrote under `out/indicators/`, read back.
+/// The tables a transform run wrote under `out/restricted/`, read back.
 pub fn load_produced(out: &Path) -> Result<Vec<Produced>, TransformError> {
-    let dir = out.join("indicators");
+    let dir = out.join(RESTRICTED);
     let mut produced = Vec::new();
     for indicator in catalogue() {
         let path = dir.join(format!("{}.parquet", indicator.id));

@@ -1,5 +1,5 @@
 //! Writing indicator tables: Parquet (polars) and CSV (the `csv` crate; polars' CSV writer is
-//! not compiled in), one pair per table under `OUT/indicators/`.
+//! not compiled in), one pair per table under `OUT/restricted/`.
 
 use std::path::Path;
 

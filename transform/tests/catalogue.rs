@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use hestat_contract::{Family, Unit};
-use hestat_transform::catalogue::{catalogue, catalogue_markdown, titles, Basis, Indicator};
+use hestat_transform::catalogue::{catalogue, catalogue_markdown, sections, titles, Basis, Indicator};
 use hestat_transform::intermediate::{sum_with_institution, Frames};
 use hestat_transform::registry::{entry_problems, plan_problems};
 use hestat_transform::staging::Staging;
@@ -45,6 +45,7 @@ fn wrong_indicator() -> Indicator {
         dimensions: &["academic_year", "oblast"],
         unit: Unit::Persons,
         year_totals: false,
+        sensitive: false,
         sources: &[Family::Students, Family::Staff],
         reproduces: None,
         published: Vec::new(),
@@ -87,4 +88,29 @@ fn the_catalogue_is_listed_in_the_transform_document() {
     let listed = &doc[start..end];
     let listed = &listed[listed.find('\n').unwrap() + 1..];
     assert_eq!(listed, catalogue_markdown(&catalogue()), "docs/transform.md: paste catalogue_markdown() between the markers");
+}
+
+#[test]
+fn every_indicator_falls_in_one_section_of_the_report_in_its_order() {
+    let sections = sections();
+    let ids: Vec<&str> = sections.iter().flat_map(|(_, list)| list.iter().map(|i| i.id)).collect();
+    let mut catalogue_ids: Vec<&str> = catalogue().iter().map(|i| i.id).collect();
+    let mut sorted_ids = ids.clone();
+    sorted_ids.sort_unstable();
+    catalogue_ids.sort_unstable();
+    assert_eq!(sorted_ids, catalogue_ids, "each indicator in exactly one section");
+    let numbers: Vec<&str> = sections.iter().map(|(s, _)| s.number).collect();
+    assert_eq!(numbers, ["2.2", "3.1", "3.2", "3.3", "3.4", "6.1", "8.2", "A"]);
+    let section_of = |id: &str| sections.iter().find(|(_, list)| list.iter().any(|i| i.id == id)).map(|(s, _)| s.number).unwrap();
+    // The report table a table reproduces names its section; the theme gives the others'.
+    assert_eq!(section_of("table_3_4_1"), "3.4");
+    assert_eq!(section_of("figure_2_2_1"), "2.2");
+    assert_eq!(section_of("admissions"), "3.2");
+    assert_eq!(section_of("foreign_students_top10_countries"), "6.1");
+    assert_eq!(section_of("table_8_2_3"), "8.2");
+    assert_eq!(section_of("enrollment_by_hei_level_funding_gender"), "A");
+    // Sensitive tables are exactly the inclusion tables and the SEN base table.
+    let sensitive: Vec<&str> = catalogue().iter().filter(|i| i.sensitive).map(|i| i.id).collect();
+    assert!(sensitive.iter().all(|id| section_of(id) == "8.2" || *id == "sen_students_by_level_disability_group"), "{sensitive:?}");
+    assert_eq!(sensitive.len(), sections.iter().find(|(s, _)| s.number == "8.2").unwrap().1.len() + 1);
 }

@@ -380,6 +380,7 @@ pub fn indicators() -> Vec<Indicator> {
             dimensions: table.dims,
             unit: table.subject.unit(),
             year_totals: false,
+            sensitive: table.subject == Subject::SenStudents,
             sources: sources(table),
             reproduces: None,
             published: table.published.to_vec(),

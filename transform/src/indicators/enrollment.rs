@@ -35,6 +35,7 @@ fn students_by(id: &'static str, dims: &'static [&'static str], totals: &'static
         dimensions: dims,
         unit: Unit::Persons,
         year_totals: false,
+        sensitive: false,
         sources: students_sources(dims),
         reproduces: None,
         published,
@@ -139,6 +140,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Students],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Section 3.2 infographic: admissions"),
             published: vec![Placement { file: "text_3_2_students_admissions", place: admissions_in_text }],
             plan: Box::new(|f| {
@@ -155,6 +157,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Mixed,
             sources: &[Family::Students],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Section 3.2: state-funded students"),
             published: vec![Placement { file: "text_3_2_students_admissions", place: state_funded_in_text }],
             plan: Box::new(|f| {
@@ -175,6 +178,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Percent,
             sources: &[Family::Students, Family::Hei, Family::TvetStudents, Family::Population],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Table 3.4.1"),
             published: vec![Placement { file: "table_3_4_1", place: gross_enrollment_ratio_table }],
             plan: Box::new(gross_enrollment_ratio),

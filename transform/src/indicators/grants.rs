@@ -52,6 +52,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Grants,
             sources: &[Family::StateOrder],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Section 3.2: grants 2024-2025"),
             published: vec![Placement { file: "text_3_2_grants_2024", place: grants_in_text }],
             plan: Box::new(|f| {
@@ -68,6 +69,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Grants,
             sources: &[Family::StateOrder],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Figure 2.2.1"),
             published: vec![Placement { file: "text_2_2_pedagogical_grants", place: pedagogical_grants_in_text }],
             plan: Box::new(|f| Ok(sorted(sum_by(f.state_order()?.filter(col("field_code").eq(lit("01"))), &["academic_year"], "grants"), &["academic_year"]))),

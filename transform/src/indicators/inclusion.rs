@@ -102,6 +102,7 @@ fn sen_by(id: &'static str, dimension: &'static str, reproduces: Option<&'static
         },
         unit: Unit::Mixed,
         year_totals: false,
+        sensitive: true,
         sources: &[Family::Students],
         reproduces,
         published,
@@ -127,6 +128,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Mixed,
             sources: &[Family::Students],
             year_totals: false,
+            sensitive: true,
             reproduces: Some("Section 8.2: SEN students"),
             published: vec![Placement { file: TEXT, place: sen_students_in_text }],
             plan: Box::new(|f| {
@@ -148,6 +150,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Mobility],
             year_totals: false,
+            sensitive: true,
             reproduces: Some("Section 8.2 infographic: SEN students in mobility"),
             published: Vec::new(),
             plan: Box::new(|f| {
@@ -165,6 +168,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Mixed,
             sources: &[Family::Students],
             year_totals: false,
+            sensitive: true,
             reproduces: Some("Table 8.2.3"),
             published: vec![Placement { file: "table_8_2_3", place: vulnerable_groups_table }],
             plan: Box::new(|f| {
@@ -190,6 +194,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Mixed,
             sources: &[Family::Students],
             year_totals: false,
+            sensitive: true,
             reproduces: Some("Section 8.2 infographic: vulnerable students by field"),
             published: vec![Placement { file: "text_8_2_vulnerable_by_field", place: vulnerable_by_field_file }],
             plan: Box::new(|f| {

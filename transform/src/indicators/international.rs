@@ -39,6 +39,7 @@ fn by(id: &'static str, dims: &'static [&'static str], totals: &'static [&'stati
         dimensions: dims,
         unit: Unit::Persons,
         year_totals: false,
+        sensitive: false,
         sources: &[Family::Students, Family::Hei],
         reproduces,
         published,
@@ -140,6 +141,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Students, Family::Hei],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Table 6.1.16"),
             published: vec![Placement { file: "table_6_1_16", place: by_funding_table }, Placement { file: TEXT, place: |_, row, _| running_text(TEXT, row, "foreign_students_by_funding", |y| exact(&[("academic_year", y), ("category", "budget")])) }],
             plan: Box::new(|f| {
@@ -157,6 +159,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Students, Family::Hei],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Figure 6.1.8"),
             published: vec![Placement { file: "figure_6_1_8", place: by_region_before_2022_figure }],
             plan: Box::new(|f| {
@@ -175,6 +178,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Students, Family::Hei],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Table 6.1.15"),
             published: vec![Placement { file: "table_6_1_15", place: by_university_table }],
             plan: Box::new(|f| {
@@ -195,6 +199,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Students, Family::Hei],
             year_totals: false,
+            sensitive: false,
             reproduces: None,
             published: Vec::new(),
             plan: Box::new(|f| {
@@ -217,6 +222,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Percent,
             sources: &[Family::Students],
             year_totals: false,
+            sensitive: false,
             reproduces: None,
             published: Vec::new(),
             plan: Box::new(|f| {
@@ -235,6 +241,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Percent,
             sources: &[Family::Mobility, Family::Students],
             year_totals: false,
+            sensitive: false,
             reproduces: None,
             published: Vec::new(),
             plan: Box::new(|f| {

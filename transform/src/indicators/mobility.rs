@@ -61,6 +61,7 @@ fn country_table(id: &'static str, direction: &'static str, region: &'static str
         dimensions: &["year", "country_iso3"],
         unit: Unit::Persons,
         year_totals: false,
+        sensitive: false,
         sources: &[Family::Mobility],
         reproduces: Some(reproduces),
         published: vec![Placement { file: id, place: country_table_row }],
@@ -97,6 +98,7 @@ fn region_table(id: &'static str, direction: &'static str, reproduces: &'static 
         dimensions: &["year", "world_region"],
         unit: Unit::Persons,
         year_totals: true,
+        sensitive: false,
         sources: &[Family::Mobility],
         reproduces: Some(reproduces),
         published,
@@ -263,6 +265,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Mobility],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Table 6.1.1"),
             published: vec![Placement { file: "table_6_1_1", place: both_directions_row }, Placement { file: INCOMING_TEXT, place: both_directions_in_text }, Placement { file: OUTGOING_TEXT, place: both_directions_in_text }],
             plan: Box::new(|f| {
@@ -300,6 +303,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Mobility],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Table 6.1.14"),
             published: vec![Placement { file: "table_6_1_14", place: outgoing_funding_row }],
             plan: Box::new(|f| {
@@ -316,6 +320,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Mobility],
             year_totals: true,
+            sensitive: false,
             reproduces: Some("Table 6.1.7"),
             published: vec![Placement { file: "table_6_1_7", place: budget_split_row }, Placement { file: OUTGOING_TEXT, place: budget_split_in_text }],
             plan: Box::new(|f| {
@@ -335,6 +340,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Persons,
             sources: &[Family::Mobility],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Section 6.1 text: top-3 countries per field, 2024"),
             published: Vec::new(),
             plan: Box::new(|f| {
@@ -356,6 +362,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Institutions,
             sources: &[Family::Mobility, Family::Hei],
             year_totals: false,
+            sensitive: false,
             reproduces: None,
             published: vec![Placement { file: "text_6_1_faculty_mobility", place: sending_institutions_in_text }],
             plan: Box::new(|f| {

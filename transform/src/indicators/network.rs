@@ -29,6 +29,7 @@ pub fn indicators() -> Vec<Indicator> {
             unit: Unit::Institutions,
             sources: &[Family::Hei],
             year_totals: false,
+            sensitive: false,
             reproduces: Some("Figure 3.1.2"),
             published: vec![Placement { file: "text_3_1_hei_network", place: network_in_text }],
             plan: Box::new(|f| Ok(sorted(with_totals(count_by(f.hei()?, &["legal_form"]), &["legal_form"], &["legal_form"])?, &["legal_form"]))),
