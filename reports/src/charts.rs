@@ -276,6 +276,13 @@ impl<'b, B: DrawingBackend> Painter<'b, B> {
     }
 }
 
+/// A label as a chart shows it: with a capital first letter (the code lists write `own
+/// funds`, `жеке`).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// Shortens a label to `max` characters.
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -306,8 +313,8 @@ fn paint<B: DrawingBackend>(area: &Area<B>, figure: &Figure, data: &Data, lang: 
     for (i, line) in title_lines.iter().enumerate() {
         p.text(line, (width / 2, 14 + 24 * i as i32), 19.0, (HPos::Center, VPos::Top), true, BLACK);
     }
-    let series_label = |s: &str| figure.series.map(|d| label(d, s, lang)).unwrap_or_default();
-    let category_label = |c: &str| label(figure.category, c, lang);
+    let series_label = |s: &str| figure.series.map(|d| capitalised(&label(d, s, lang))).unwrap_or_default();
+    let category_label = |c: &str| capitalised(&label(figure.category, c, lang));
     let colour = |s: &str| figure.series.map_or(SINGLE, |d| series_colour(d, s));
     // The legend, below the plot, wrapped over as many lines as it needs.
     let mut legend_lines = 0;
@@ -404,7 +411,7 @@ fn paint<B: DrawingBackend>(area: &Area<B>, figure: &Figure, data: &Data, lang: 
             while tick <= axis_max + 1e-9 {
                 let x = x_of(tick);
                 p.line((x, top), (x, bottom), GRID);
-                p.text(&format_number(tick, lang), (x, bottom + 4), 11.0, (HPos::Center, VPos::Top), false, GREY);
+                p.text(&format_number(tick, lang), (x, bottom + 4), 12.0, (HPos::Center, VPos::Top), false, GREY);
                 tick += step;
             }
             for (i, (category, text)) in data.categories.iter().zip(&labels).enumerate() {
@@ -415,7 +422,7 @@ fn paint<B: DrawingBackend>(area: &Area<B>, figure: &Figure, data: &Data, lang: 
                 let v = stacked_total(category);
                 p.rect((left, centre - bar / 2), (x_of(v).max(left + 1), centre + bar / 2), data.series.first().map_or(SINGLE, |s| colour(s)));
                 if figure.value_labels {
-                    p.text(&format_number(v, lang), (x_of(v) + 4, centre), 11.0, (HPos::Left, VPos::Center), false, BLACK);
+                    p.text(&format_number(v, lang), (x_of(v) + 4, centre), 12.0, (HPos::Left, VPos::Center), false, BLACK);
                 }
             }
             p.line((left, top), (left, bottom), GREY);
