@@ -123,6 +123,14 @@ fn exit_codes_distinguish_success_rejected_input_and_failure() {
     let (code, _, stderr) = hestat(&["--config", "bad.toml", "ingest", "--input", "in"], tmp.path());
     assert_eq!(code, 2);
     assert!(stderr.contains("invalid configuration bad.toml"), "{stderr}");
+    // Publishing before anything was computed, or under an unknown rule.
+    let (code, _, stderr) = hestat(&["publish", "--out", "out"], tmp.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no restricted tables in out/restricted: run `hestat transform`"), "{stderr}");
+    std::fs::write(tmp.path().join("rule.toml"), "[disclosure]\nrule = \"blur\"\n").unwrap();
+    let (code, _, stderr) = hestat(&["--config", "rule.toml", "publish", "--out", "out"], tmp.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("[disclosure] rule must be \"threshold\" or \"rounding\", not \"blur\""), "{stderr}");
 }
 
 #[test]

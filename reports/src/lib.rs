@@ -49,6 +49,8 @@ pub enum PublishError {
     Read { path: PathBuf, source: Box<dyn std::error::Error + Send + Sync> },
     #[error("cannot write {path}")]
     Write { path: PathBuf, source: Box<dyn std::error::Error + Send + Sync> },
+    #[error("no restricted tables in {path}: run `hestat transform` (or `hestat run`) first")]
+    NothingToPublish { path: PathBuf },
     #[error("cannot protect or render table {id}")]
     Table { id: String, source: Box<dyn std::error::Error + Send + Sync> },
 }
@@ -102,6 +104,9 @@ pub fn publish(settings: &PublishSettings) -> Result<PublishSummary, PublishErro
     let clock = Instant::now();
     let out = &settings.out;
     let produced = hestat_transform::load_produced(out).map_err(PublishError::Restricted)?;
+    if produced.is_empty() {
+        return Err(PublishError::NothingToPublish { path: out.join(hestat_transform::RESTRICTED) });
+    }
     let staging = out.join("staging");
     let inputs = read_inputs(&staging).map_err(|e| PublishError::Read { path: staging.clone(), source: e.into() })?;
     let validation = validation::Validation::read(&out.join("validation"))?;
