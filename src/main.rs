@@ -73,6 +73,38 @@ enum Command {
         #[arg(long)]
         synthetic: bool,
     },
+    /// Run one SQL statement (polars SQL) over every public table of OUT/catalog.json, each
+    /// registered under its id (`SELECT value FROM table_6_1_1 WHERE year = 2024`).
+    Query {
+        /// The statement (not needed with --list).
+        #[arg(required_unless_present = "list")]
+        sql: Option<String>,
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// List the tables with their columns, types and titles instead.
+        #[arg(long)]
+        list: bool,
+        /// Also register the unrounded tables (`restricted_<id>`) and the staging datasets
+        /// (`staging_students`, …): results are then not for publication.
+        #[arg(long)]
+        restricted: bool,
+        /// Output format (default: an aligned table on a terminal, CSV otherwise).
+        #[arg(long, value_enum)]
+        format: Option<QueryFormat>,
+        /// Write the result to this file instead of standard output (needed for parquet).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Write one Jupyter notebook per section of the report that the published tables cover,
+    /// and an index notebook, from PUBLICATION/catalog.json into DIR. They load the tables by
+    /// a path relative to DIR and store no outputs.
+    Notebooks {
+        #[arg(long)]
+        out: PathBuf,
+        /// The output folder of a run (holding catalog.json and tables/).
+        #[arg(long, default_value = "out")]
+        publication: PathBuf,
+    },
     /// Run every stage on the embedded default dataset (the SYNTHETIC national dataset,
     /// generated into the cache folder on first use): ingest, transform, the reference
     /// check and the publication.
@@ -104,6 +136,15 @@ enum Command {
     /// Print the indicator catalogue: id, title, dimensions, unit, sources, the report table
     /// it reproduces (Markdown).
     Catalogue,
+}
+
+/// How `hestat query` writes its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum QueryFormat {
+    Table,
+    Csv,
+    Json,
+    Parquet,
 }
 
 /// `2021-2024` or `2024`, within the years the report covers.
@@ -157,6 +198,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Transform { staging, out } => transform(&staging, &out),
         Command::CheckReference { out, universities } => check_reference(&out, universities.as_deref()),
         Command::Publish { out, synthetic } => publish(&config, &out, synthetic),
+        Command::Notebooks { out, publication } => {
+            let written = hestat_notebooks_export::write_notebooks(&publication, &out)?;
+            eprintln!("hestat: {} notebooks in {} (index.ipynb first); they read {}", written.len(), out.display(), publication.display());
+            Ok(exit::SUCCESS)
+        }
+        Command::Query { sql, out, list, restricted, format, output } => query(&out, sql.as_deref(), list, restricted, format, output.as_deref()),
         Command::Run { out, json } => {
             let input = dataset::national(&config.cache_dir()).context("cannot generate the embedded default dataset")?;
             eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
@@ -250,6 +297,46 @@ fn check_reference(out: &std::path::Path, universities: Option<&std::path::Path>
          consistency errors: {published_errors} in the published figures, {produced_errors} in the produced tables; report: {}",
         out.join("validation/reference_check.csv").display()
     );
+    Ok(exit::SUCCESS)
+}
+
+fn query(out: &std::path::Path, sql: Option<&str>, list: bool, restricted: bool, format: Option<QueryFormat>, output: Option<&std::path::Path>) -> anyhow::Result<u8> {
+    use hestat_reports::query;
+    use std::io::IsTerminal;
+    let tables = query::tables(out, restricted)?;
+    if restricted {
+        eprintln!("hestat: --restricted: the unrounded tables (restricted_<id>) and the staging datasets (staging_<family>) are registered too; what this query returns is not for publication");
+    }
+    let bytes = if list {
+        let mut listing = String::new();
+        for table in &tables {
+            let columns = table.columns()?;
+            listing.push_str(&format!("{}  {}\n    {}\n", table.name, table.title, columns.iter().map(|(name, dtype)| format!("{name} {dtype}")).collect::<Vec<_>>().join(", ")));
+        }
+        listing.into_bytes()
+    } else {
+        let sql = sql.context("a SQL statement is needed (or --list)")?;
+        let result = query::run(&tables, sql)?;
+        let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+        match format.unwrap_or(if to_terminal { QueryFormat::Table } else { QueryFormat::Csv }) {
+            QueryFormat::Table => query::aligned(&result).into_bytes(),
+            QueryFormat::Csv => query::csv(&result)?,
+            QueryFormat::Json => query::json_lines(&result).into_bytes(),
+            QueryFormat::Parquet if output.is_none() => anyhow::bail!("--format parquet needs --output FILE"),
+            QueryFormat::Parquet => query::parquet(&result)?,
+        }
+    };
+    match output {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            use std::io::Write;
+            // A reader that stops early (`| head`) is not an error.
+            match std::io::stdout().write_all(&bytes) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+                _ => {}
+            }
+        }
+    }
     Ok(exit::SUCCESS)
 }
 

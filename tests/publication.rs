@@ -481,3 +481,152 @@ fn a_report_table_shows_the_reports_full_grid_with_zero_rows() {
     assert_eq!(public.height() - restricted.height(), 37);
     assert_eq!(printed_zero, 37);
 }
+
+/// `hestat query` in the publication's folder: (exit code, stdout, stderr).
+fn query(args: &[&str]) -> (i32, String, String) {
+    let out = published();
+    let output = Command::new(env!("CARGO_BIN_EXE_hestat")).arg("query").args(args).arg("--out").arg(out).output().expect("hestat runs");
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn sql_over_the_public_tables_returns_the_published_figures() {
+    let (code, stdout, stderr) = query(&["SELECT value FROM table_6_1_1 WHERE year = 2024 AND direction = 'outgoing'"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "value\n4416\n", "CSV when not on a terminal");
+    // Inbound students by world region add up to the table's total (1,207 in 2024).
+    let (_, regions, _) = query(&["SELECT SUM(value) AS regions FROM table_6_1_6 WHERE year = 2024 AND world_region <> 'Total'", "--format", "json"]);
+    let (_, total, _) = query(&["SELECT value AS total FROM table_6_1_6 WHERE year = 2024 AND world_region = 'Total'", "--format", "json"]);
+    assert_eq!((regions.trim(), total.trim()), (r#"{"regions":1207}"#, r#"{"total":1207}"#));
+    // A join across tables, as a researcher would write it.
+    let (code, stdout, stderr) = query(&[
+        "SELECT o.year, o.value AS outgoing, i.value AS incoming FROM table_6_1_1 o JOIN table_6_1_1 i ON o.year = i.year WHERE o.direction = 'outgoing' AND i.direction = 'incoming' ORDER BY o.year",
+        "--format",
+        "table",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "year  outgoing  incoming");
+    assert_eq!(lines[5], "2024      4416      1207");
+    assert_eq!(lines[6], "(4 rows)");
+}
+
+#[test]
+fn every_output_format_reads_back_and_list_shows_every_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("result.parquet");
+    let sql = "SELECT year, direction, value FROM table_6_1_1 ORDER BY year, direction";
+    let (code, _, stderr) = query(&[sql, "--format", "parquet", "--output", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let frame = parquet(&file);
+    assert_eq!(frame.height(), 8);
+    assert_eq!(text(&frame, "value", 7), "4416");
+    let (_, csv_text, _) = query(&[sql, "--format", "csv"]);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv_text.as_bytes()).records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 8);
+    assert_eq!(&rows[7][2], "4416");
+    let (_, json_text, _) = query(&[sql, "--format", "json"]);
+    let objects: Vec<serde_json::Value> = json_text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(objects.len(), 8);
+    assert_eq!(objects[7], serde_json::json!({"year": 2024, "direction": "outgoing", "value": 4416}));
+    let (code, _, stderr) = query(&[sql, "--format", "parquet"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--format parquet needs --output FILE"), "{stderr}");
+
+    let (code, listing, _) = query(&["--list"]);
+    assert_eq!(code, 0);
+    assert_eq!(listing.lines().filter(|l| !l.starts_with(' ')).count(), 86, "every public table, no restricted one");
+    assert!(listing.contains("table_6_1_1  Students in incoming and outgoing academic mobility"), "{}", &listing[..listing.len().min(2000)]);
+    assert!(listing.contains("year i32, direction str, value"), "{}", &listing[..listing.len().min(2000)]);
+    assert!(!listing.contains("restricted_") && !listing.contains("staging_"));
+}
+
+#[test]
+fn wrong_sql_unknown_and_restricted_tables_get_clear_messages() {
+    let (code, _, stderr) = query(&["SELEC value FROM table_6_1_1"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("the SQL statement is not valid") && stderr.contains("SELEC") && stderr.contains("Line: 1, Column: 1"), "{stderr}");
+    let (code, _, stderr) = query(&["SELECT * FROM table_9_9_9"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("there is no table `table_9_9_9`") && stderr.contains("table_6_1_1, ") && stderr.contains("table_8_2_3"), "{stderr}");
+    // A public query never reads restricted data.
+    let (code, _, stderr) = query(&["SELECT * FROM restricted_table_6_1_1"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("there is no table `restricted_table_6_1_1` (restricted tables and staging need --restricted)"), "{stderr}");
+    let (code, _, stderr) = query(&["SELECT level, SUM(value) FROM enrollment_by_level_field GROUP BY ROLLUP(level)"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("polars SQL cannot run GROUP BY ROLLUP") && stderr.contains("`Total` rows"), "{stderr}");
+
+    // With --restricted: the unrounded tables and staging, said on stderr.
+    let (code, stdout, stderr) = query(&["SELECT COUNT(*) AS students FROM staging_students WHERE academic_year = 2024", "--restricted"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("not for publication"), "{stderr}");
+    let (_, restricted_total, _) = query(&["SELECT value FROM restricted_enrollment_by_region WHERE academic_year = 2024 AND region_code = 'Total'", "--restricted"]);
+    assert_eq!(stdout.lines().nth(1), restricted_total.lines().nth(1), "staged records add up to the restricted table");
+    assert_eq!(restricted_total, "value\n625990\n");
+}
+
+/// The Python that executes the notebooks: `HESTAT_NOTEBOOK_PYTHON` (set by `.ci/run`), or the
+/// virtual environment `.ci/run` makes under `target/notebooks-venv/`.
+fn notebook_python() -> Option<PathBuf> {
+    if let Ok(python) = std::env::var("HESTAT_NOTEBOOK_PYTHON") {
+        return Some(PathBuf::from(python));
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/notebooks-venv/bin/python");
+    venv.is_file().then_some(venv)
+}
+
+#[test]
+fn notebooks_are_valid_and_run_headless_giving_the_parquet_values() {
+    let out = published();
+    let dir = out.parent().unwrap().join("notebooks");
+    let _ = std::fs::remove_dir_all(&dir);
+    let made = hestat(&["notebooks", "--out", dir.to_str().unwrap(), "--publication", out.to_str().unwrap()], out.parent().unwrap());
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["base_tables.ipynb", "chapter_2_2.ipynb", "chapter_3_1.ipynb", "chapter_3_2.ipynb", "chapter_3_3.ipynb", "chapter_3_4.ipynb", "chapter_6_1.ipynb", "chapter_8_2.ipynb", "index.ipynb"]);
+    let mut tables_shown = 0;
+    for name in &names {
+        let notebook: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap();
+        assert_eq!((notebook["nbformat"].as_u64(), notebook["nbformat_minor"].as_u64()), (Some(4), Some(5)), "{name}");
+        let cells = notebook["cells"].as_array().unwrap();
+        let ids: std::collections::BTreeSet<&str> = cells.iter().map(|c| c["id"].as_str().unwrap()).collect();
+        assert_eq!(ids.len(), cells.len(), "{name}: every cell has its own id");
+        for cell in cells.iter().filter(|c| c["cell_type"] == "code") {
+            assert_eq!(cell["outputs"], serde_json::json!([]), "{name}: no stored outputs");
+            assert!(cell["execution_count"].is_null());
+        }
+        let source: String = cells.iter().flat_map(|c| c["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string())).collect();
+        assert!(source.contains(&format!("OUT = Path(\"../{}\")", out.file_name().unwrap().to_string_lossy())), "{name}: the tables by a relative path");
+        tables_shown += source.matches("t = table(\"").count();
+    }
+    assert_eq!(tables_shown, 86 + 1, "each table once in its chapter, and Table 6.1.1 looked up in the index");
+
+    let Some(python) = notebook_python() else {
+        eprintln!("SKIPPED: no Python with nbclient here (.ci/run makes target/notebooks-venv): the notebooks were not executed");
+        return;
+    };
+    let run = Command::new(&python).arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/notebooks/execute.py")).arg(&dir).output().expect("python runs");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let results: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let mut checked = 0;
+    for name in &names {
+        let result = &results[name.as_str()];
+        assert_eq!(result["valid"], true, "{name}: {}", result["validation_error"]);
+        assert_eq!(result["errors"], serde_json::json!([]), "{name}: a cell raised");
+        // Each table's cell prints its rows and value total: equal to the Parquet file's.
+        for line in result["stdout"].as_str().unwrap().lines() {
+            let Some((id, rest)) = line.split_once(": ") else { continue };
+            let Some((rows, total)) = rest.split_once(" rows; value total ") else { continue };
+            let frame = parquet(&out.join(format!("tables/{id}.parquet")));
+            assert_eq!(rows.parse::<usize>().unwrap(), frame.height(), "{id}");
+            let expected: f64 = frame.column("value").unwrap().cast(&DataType::Float64).unwrap().f64().unwrap().iter().flatten().sum();
+            let printed: f64 = total.parse().unwrap();
+            assert!((printed - expected).abs() <= 1e-6 * expected.abs().max(1.0), "{id}: the notebook computed {printed}, the file holds {expected}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 86);
+    assert!(results["index.ipynb"]["stdout"].as_str().unwrap().contains("outgoing students, 2024: 4416"));
+}

@@ -1,14 +1,16 @@
 //! `OUT/catalog.json`: one entry per published dataset (`outputs.md`): id, title,
 //! description, dimensions with their code lists, unit, row count, files (path, format, size,
-//! SHA-256), the report table it reproduces, and the run that produced it.
+//! SHA-256), the report table it reproduces, and the run that produced it; and every figure as
+//! data (its table, kind, axis and series, the rows it keeps, its titles, its files), so that
+//! other tools (the notebooks) can redraw it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use hestat_contract::layout::InputFile;
 use hestat_transform::output::cell_text;
 use serde::Serialize;
 
-use crate::charts::Chart;
+use crate::charts::{Chart, Keep, Kind, FIGURES};
 use crate::files::{sha256_hex, WrittenFile};
 use crate::labels::{label, Lang};
 use crate::metadata::{Disclosure, TitlesRecord};
@@ -71,10 +73,36 @@ struct Dataset<'a> {
     disclosure: &'a Disclosure,
 }
 
+/// A figure as data, for tools that redraw it (the notebooks do).
+#[derive(Serialize)]
+struct Figure<'a> {
+    id: &'a str,
+    table: &'a str,
+    title: TitlesRecord,
+    /// `bars`, `stacked` or `horizontal`.
+    kind: &'a str,
+    category: &'a str,
+    series: Option<&'a str>,
+    /// Rows kept: `{dimension: code}`, or `{dimension: "latest"}` for the table's latest year.
+    keep: BTreeMap<&'a str, &'a str>,
+    top: Option<usize>,
+    files: Vec<File>,
+}
+
+/// A section of the report, where datasets are shown.
+#[derive(Serialize)]
+struct SectionRecord {
+    number: &'static str,
+    title: TitlesRecord,
+}
+
 #[derive(Serialize)]
 struct Catalog<'a> {
     run: &'a Run,
+    /// The report's sections, in its order (each dataset names its own).
+    sections: Vec<SectionRecord>,
     datasets: Vec<Dataset<'a>>,
+    figures: Vec<Figure<'a>>,
     /// Files that belong to no one dataset (the workbook, the pages).
     other_files: Vec<File>,
 }
@@ -136,7 +164,37 @@ pub fn catalog(tables: &[PublishedTable], written: &[WrittenFile], charts: &[Cha
             }
         })
         .collect();
+    let figures = FIGURES
+        .iter()
+        .filter(|f| charts.iter().any(|c| c.id == f.id))
+        .map(|f| Figure {
+            id: f.id,
+            table: f.table,
+            title: TitlesRecord { en: f.title.en.into(), ru: f.title.ru.into(), kk: f.title.kk.into() },
+            kind: match f.kind {
+                Kind::Bars => "bars",
+                Kind::Stacked => "stacked",
+                Kind::Horizontal => "horizontal",
+            },
+            category: f.category,
+            series: f.series,
+            keep: f
+                .keep
+                .iter()
+                .map(|k| match k {
+                    Keep::Is(d, v) => (*d, *v),
+                    Keep::Latest(d) => (*d, "latest"),
+                })
+                .collect(),
+            top: f.top,
+            files: written.iter().filter(|w| charts.iter().any(|c| c.id == f.id && (c.svg_path() == w.path || c.png_path() == w.path))).map(file).collect(),
+        })
+        .collect();
     let other_files = written.iter().filter(|w| !claimed.contains(&w.path)).map(file).collect();
-    let catalog = Catalog { run, datasets, other_files };
+    let sections = hestat_transform::catalogue::SECTIONS
+        .iter()
+        .map(|s| SectionRecord { number: s.number, title: TitlesRecord { en: s.title.en.into(), ru: s.title.ru.into(), kk: s.title.kk.into() } })
+        .collect();
+    let catalog = Catalog { run, sections, datasets, figures, other_files };
     serde_json::to_string_pretty(&catalog).unwrap_or_default() + "\n"
 }

@@ -10,7 +10,9 @@
 //! - [`charts`]: the report's figures in English, Russian and Kazakh, SVG and PNG;
 //! - [`pages`]: `report/index.html` (and `.ru`, `.kk`), self-contained static pages;
 //! - [`catalog`]: `catalog.json`;
-//! - [`files`]: every file written under a temporary name and renamed into place at the end.
+//! - [`files`]: every file written under a temporary name and renamed into place at the end;
+//! - [`query`]: `hestat query`, SQL over the published tables (and, restricted, the unrounded
+//!   ones and staging).
 //!
 //! It reads the indicator catalogue for every title, definition and unit, never recomputes an
 //! indicator, and knows nothing of spreadsheets as inputs. `docs/reports.md` describes it.
@@ -24,6 +26,7 @@ pub mod labels;
 pub mod metadata;
 pub mod pages;
 pub mod protection;
+pub mod query;
 pub mod tables;
 pub mod validation;
 pub mod workbook;
