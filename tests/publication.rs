@@ -630,3 +630,31 @@ fn notebooks_are_valid_and_run_headless_giving_the_parquet_values() {
     assert_eq!(checked, 86);
     assert!(results["index.ipynb"]["stdout"].as_str().unwrap().contains("outgoing students, 2024: 4416"));
 }
+
+#[test]
+fn pyarrow_reads_the_staging_dataset_unchanged_with_its_hive_partitions() {
+    let out = published();
+    let Some(python) = notebook_python() else {
+        eprintln!("SKIPPED: no Python with pyarrow here (.ci/run makes target/notebooks-venv): staging was not read by another engine");
+        return;
+    };
+    // The whole staging folder as one Hive-partitioned dataset per family, as pyarrow (and
+    // DuckDB, Spark, Trino) read it; `_inputs.csv` is skipped by the `_` prefix.
+    let script = r#"
+import json, sys
+import pyarrow.dataset as ds
+staging = sys.argv[1]
+students = ds.dataset(staging + "/students", format="parquet", partitioning="hive")
+years = students.to_table(columns=["academic_year"]).group_by("academic_year").aggregate([("academic_year", "count")])
+counts = {str(y): c for y, c in zip(years["academic_year"].to_pylist(), years["academic_year_count"].to_pylist())}
+mobility = ds.dataset(staging + "/mobility", format="parquet", partitioning="hive")
+print(json.dumps({"students": counts, "student_columns": students.schema.names, "mobility_years": sorted(set(mobility.to_table(columns=["year"])["year"].to_pylist()))}))
+"#;
+    let run = Command::new(&python).arg("-c").arg(script).arg(out.join("staging")).output().expect("python runs");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let read: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(read["students"], serde_json::json!({"2021": 581_470, "2022": 590_215, "2023": 607_384, "2024": 625_990}));
+    let columns: Vec<&str> = read["student_columns"].as_array().unwrap().iter().filter_map(|c| c.as_str()).collect();
+    assert!(columns.contains(&"hei_code") && columns.contains(&"source_row") && columns.last() == Some(&"academic_year"), "{columns:?}");
+    assert_eq!(read["mobility_years"], serde_json::json!([2021, 2022, 2023, 2024]));
+}
