@@ -105,3 +105,64 @@ fn rounding_rounds_the_counts_of_controlled_tables_and_hides_percentages_of_few_
     assert_eq!((published[0].rounded, published[0].suppressed), (3, 3));
     assert_eq!(column(&published[1].frame, "value"), ["13", "13"], "a one-way national table stays exact");
 }
+
+use hestat_reports::disclosure::{feasible_interval, lines, Count};
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A field × level table under control, published beside the exact one-way table of its
+    /// fields (every field of at least 5 persons, as a ministry's national table would be):
+    /// the margins stay as the exact table prints them, and no suppressed cell of the
+    /// cross-classification can be narrowed below 5 from everything published (the LP over
+    /// its lines, with the field totals published).
+    #[test]
+    fn a_cross_classification_beside_its_exact_margin_keeps_every_suppressed_cell_protected(
+        values in (2usize..5, 2usize..4).prop_flat_map(|(r, c)| proptest::collection::vec(proptest::collection::vec(prop_oneof![0.0..1.0f64, 1.0..5.0, 5.0..40.0].prop_map(f64::round), c), r))
+            .prop_filter("every field has at least 5 persons", |rows| rows.iter().all(|r| r.iter().sum::<f64>() >= 5.0))
+    ) {
+        let (rows, columns) = (values.len(), values[0].len());
+        let field = |r: usize| format!("{:02}", r + 1);
+        let (mut fields, mut levels, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+        for r in 0..=rows {
+            for c in 0..=columns {
+                fields.push(if r == rows { "Total".to_string() } else { field(r) });
+                levels.push(if c == columns { "Total".to_string() } else { format!("L{}", c + 1) });
+                let value: f64 = match (r == rows, c == columns) {
+                    (false, false) => values[r][c],
+                    (false, true) => values[r].iter().sum(),
+                    (true, false) => values.iter().map(|row| row[c]).sum(),
+                    (true, true) => values.iter().flatten().sum(),
+                };
+                counts.push(value as i64);
+            }
+        }
+        let margin_fields: Vec<String> = (0..rows).map(field).chain(std::iter::once("Total".to_string())).collect();
+        let margin_values: Vec<i64> = (0..rows).map(|r| values[r].iter().sum::<f64>() as i64).chain(std::iter::once(values.iter().flatten().sum::<f64>() as i64)).collect();
+        let n = fields.len();
+        let cross = df!("academic_year" => vec![2024; n], "field_code" => fields.clone(), "level" => levels.clone(), "value" => counts.clone()).unwrap();
+        let margin = df!("academic_year" => vec![2024; rows + 1], "field_code" => margin_fields, "value" => margin_values.clone()).unwrap();
+        let (a, b) = (indicator("by_field", &["academic_year", "field_code"], Unit::Persons, false), indicator("by_field_level", &["academic_year", "field_code", "level"], Unit::Persons, false));
+        let published = protect_tables(&[(&a, &margin), (&b, &cross)], Rule::Threshold { minimum: 5.0 }).unwrap();
+        let exact: Vec<String> = margin_values.iter().map(|v| v.to_string()).collect();
+        prop_assert_eq!(column(&published[0].frame, "value"), exact);
+        let shown = column(&published[1].frame, "value");
+        let cells: Vec<Count> = (0..n)
+            .map(|i| Count { key: [("field_code".to_string(), fields[i].clone()), ("level".to_string(), levels[i].clone())].into_iter().collect(), value: counts[i] as f64 })
+            .collect();
+        let hidden: Vec<bool> = shown.iter().map(String::is_empty).collect();
+        for i in 0..n {
+            if levels[i] == "Total" {
+                prop_assert!(!hidden[i], "the field total {} is printed by the exact table", fields[i]);
+            }
+            if counts[i] > 0 && counts[i] < 5 {
+                prop_assert!(hidden[i], "a count of {} is published", counts[i]);
+            }
+            if hidden[i] {
+                let (low, high) = feasible_interval(&cells, &lines(&cells, &["field_code", "level"]), &hidden, i);
+                prop_assert!(high - low >= 5.0 - 1e-6, "{:?} = {} narrowed to [{low}, {high}]", cells[i].key, counts[i]);
+            }
+        }
+    }
+}
