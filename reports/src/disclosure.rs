@@ -110,7 +110,7 @@ pub fn threshold(counts: &[Count], margins: &[&str], minimum: f64) -> Vec<Option
 /// audit solves two linear programmes per cell of a group, each with a variable per cell of
 /// the group, which on a group of thousands of cells (a table by university, level, funding
 /// and gender) would take hours. docs/disclosure.md says what the line rules guarantee.
-pub const MAX_AUDITED_GROUP: usize = 600;
+pub const MAX_AUDITED_GROUP: usize = 150;
 
 /// [`threshold`] over explicit lines (those of one table, or of several tables that share
 /// margins, joined), where `pinned` cells are published whatever their value (cells another
