@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use hestat_reference::{field, published};
 use hestat_transform::catalogue::Indicator;
-use hestat_transform::output::cell_text;
+use hestat_transform::row_key;
 use hestat_transform::placement::{Key, PlacementContext};
 use hestat_transform::tidy::sorted;
 use polars::prelude::*;
@@ -32,18 +32,7 @@ pub fn with_full_grid(indicator: &Indicator, frame: &DataFrame) -> PolarsResult<
     if printed_zero.is_empty() {
         return Ok(frame.clone());
     }
-    let listed: BTreeSet<Key> = (0..frame.height())
-        .map(|r| {
-            indicator
-                .dimensions
-                .iter()
-                .map(|d| {
-                    let text = frame.column(d).ok().and_then(|c| c.get(r).ok()).map(|v| cell_text(&v)).unwrap_or_default();
-                    (d.to_string(), if text.is_empty() && (*d == "year" || *d == "academic_year") { "Total".to_string() } else { text })
-                })
-                .collect()
-        })
-        .collect();
+    let listed: BTreeSet<Key> = (0..frame.height()).map(|r| row_key(frame, indicator.dimensions, r)).collect();
     let missing: Vec<&Key> = printed_zero.iter().filter(|k| !listed.contains(*k)).collect();
     if missing.is_empty() {
         return Ok(frame.clone());

@@ -15,6 +15,7 @@ use crate::labels::{dimension_name, label, Lang};
 use crate::validation::Validation;
 use crate::{PublishSettings, PublishedTable};
 use hestat_transform::output::cell_text;
+use hestat_transform::row_key;
 
 const TEMPLATE: &str = include_str!("../templates/report.html");
 
@@ -161,30 +162,29 @@ fn table_view(table: &PublishedTable, lang: Lang) -> TableView {
     let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
     let headers = names.iter().map(|n| match dimension_name(n, lang) { "" => n.clone(), name => name.to_string() }).collect();
     let dims = table.indicator.dimensions;
+    // The values cast once (suppressed cells are null).
+    let values: Vec<Option<f64>> = frame.column("value").ok().and_then(|c| c.cast(&polars::prelude::DataType::Float64).ok()).and_then(|c| c.f64().ok().map(|f| f.iter().collect())).unwrap_or_default();
     let rows = (0..frame.height().min(ROWS_SHOWN))
         .map(|r| {
-            let mut total = false;
+            let key = row_key(frame, dims, r);
             let cells = names
                 .iter()
                 .map(|name| {
-                    let column = frame.column(name).ok();
-                    let value = column.and_then(|c| c.get(r).ok());
-                    let text = value.as_ref().map(cell_text).unwrap_or_default();
                     if name == "value" {
-                        let number = column.and_then(|c| c.cast(&polars::prelude::DataType::Float64).ok()).and_then(|c| c.f64().ok().and_then(|c| c.get(r)));
+                        let number = values.get(r).copied().flatten();
                         return Cell { text: number.map(|v| format_number(v, lang)).unwrap_or_default(), number: true, suppressed: number.is_none() };
                     }
-                    if dims.contains(&name.as_str()) {
-                        if text == "Total" || (text.is_empty() && (name == "year" || name == "academic_year")) {
-                            total = true;
-                        }
-                        let shown = if text.is_empty() { label(name, "Total", lang) } else { label(name, &text, lang) };
-                        return Cell { text: shown, number: false, suppressed: false };
+                    if let Some(code) = key.get(name) {
+                        // A dimension with no code (preparatory students have no field) is
+                        // shown as the report shows an absent value.
+                        let text = if code.is_empty() { "–".to_string() } else { label(name, code, lang) };
+                        return Cell { text, number: false, suppressed: false };
                     }
+                    let text = frame.column(name).ok().and_then(|c| c.get(r).ok()).map(|v| cell_text(&v)).unwrap_or_default();
                     Cell { text, number: false, suppressed: false }
                 })
                 .collect();
-            Row { cells, total }
+            Row { cells, total: key.values().any(|v| v == "Total") }
         })
         .collect();
     let m = &table.metadata;

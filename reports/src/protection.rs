@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use hestat_contract::Unit;
 use hestat_transform::catalogue::Indicator;
 use hestat_transform::output::cell_text;
+use hestat_transform::row_key;
 use hestat_transform::placement::Key;
 use polars::prelude::*;
 
@@ -108,18 +109,8 @@ fn rows(indicator: &Indicator, frame: &DataFrame) -> PolarsResult<Rows> {
             _ => RowKind::Other,
         })
         .collect();
-    let dims: Vec<(&str, Column)> = indicator.dimensions.iter().filter_map(|d| frame.column(d).ok().map(|c| (*d, c.clone()))).collect();
-    let keys = (0..frame.height())
-        .map(|i| {
-            dims.iter()
-                .map(|(d, c)| {
-                    let text = c.get(i).map(|v| cell_text(&v)).unwrap_or_default();
-                    let text = if text.is_empty() && (*d == "year" || *d == "academic_year") { "Total".to_string() } else { text };
-                    (d.to_string(), text)
-                })
-                .collect()
-        })
-        .collect();
+    let dims: Vec<&str> = indicator.dimensions.iter().copied().filter(|d| frame.column(d).is_ok()).collect();
+    let keys = (0..frame.height()).map(|i| row_key(frame, &dims, i)).collect();
     Ok(Rows { keys, values, kinds })
 }
 

@@ -7,6 +7,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Url, W
 
 use crate::{PublishError, PublishedTable};
 use hestat_transform::output::cell_text;
+use hestat_transform::row_key;
 use polars::prelude::DataType;
 
 fn fail(e: XlsxError) -> PublishError {
@@ -27,11 +28,7 @@ pub fn sheet_name(id: &str, place: usize) -> String {
 
 /// Whether a row is a total (a `Total` in a dimension, or a multi-year total).
 fn is_total(table: &PublishedTable, row: usize) -> bool {
-    let frame = &table.protected.frame;
-    table.indicator.dimensions.iter().any(|d| {
-        let text = frame.column(d).ok().and_then(|c| c.get(row).ok()).map(|v| cell_text(&v)).unwrap_or_default();
-        text == "Total" || (text.is_empty() && (*d == "year" || *d == "academic_year"))
-    })
+    row_key(&table.protected.frame, table.indicator.dimensions, row).values().any(|v| v == "Total")
 }
 
 fn table_sheet(sheet: &mut Worksheet, table: &PublishedTable, formats: &Formats) -> Result<(), XlsxError> {
@@ -53,14 +50,19 @@ fn table_sheet(sheet: &mut Worksheet, table: &PublishedTable, formats: &Formats)
         sheet.write_string_with_format(header, c as u16, name.as_str(), &formats.header)?;
         sheet.set_column_width(c as u16, if name.as_str() == "value" { 14 } else { 18 })?;
     }
+    // Numeric columns as numbers, cast once (not once a cell).
+    let numbers: Vec<Option<Vec<Option<f64>>>> = frame
+        .columns()
+        .iter()
+        .map(|c| if c.dtype().is_primitive_numeric() { c.cast(&DataType::Float64).ok().and_then(|c| c.f64().ok().map(|f| f.iter().collect())) } else { None })
+        .collect();
     for r in 0..frame.height() {
         let excel_row = header + 1 + r as u32;
         let total = is_total(table, r);
         for (c, column) in frame.columns().iter().enumerate() {
             let Ok(value) = column.get(r) else { continue };
-            let numeric = column.dtype().is_primitive_numeric();
-            if numeric {
-                let Some(v) = column.cast(&DataType::Float64).ok().and_then(|c| c.f64().ok().and_then(|c| c.get(r))) else { continue };
+            if column.dtype().is_primitive_numeric() {
+                let Some(v) = numbers[c].as_ref().and_then(|n| n[r]) else { continue };
                 let format = match (v.fract() == 0.0, total) {
                     (true, false) => &formats.whole,
                     (true, true) => &formats.whole_total,

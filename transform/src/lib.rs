@@ -148,6 +148,18 @@ pub fn transform(staging: &Path, out: &Path) -> Result<(Vec<Produced>, Transform
     Ok((produced, summary))
 }
 
+/// A row's key: each dimension's cell as text, a null year (a multi-year total's) as `Total`.
+pub fn row_key<S: AsRef<str>>(frame: &DataFrame, dims: &[S], row: usize) -> placement::Key {
+    dims.iter()
+        .map(|d| {
+            let d = d.as_ref();
+            let text = frame.column(d).ok().and_then(|c| c.get(row).ok()).map(|v| output::cell_text(&v)).unwrap_or_default();
+            let text = if text.is_empty() && (d == "year" || d == "academic_year") { "Total".to_string() } else { text };
+            (d.to_string(), text)
+        })
+        .collect()
+}
+
 /// Produced tables as cells: key (every column but value, unit, flag; a null year is the
 /// multi-year `Total`) → value.
 pub fn produced_cells(produced: &[Produced]) -> BTreeMap<String, BTreeMap<placement::Key, f64>> {
@@ -159,15 +171,7 @@ pub fn produced_cells(produced: &[Produced]) -> BTreeMap<String, BTreeMap<placem
         let Ok(values) = values.f64().cloned() else { continue };
         let mut cells = BTreeMap::new();
         for i in 0..df.height() {
-            let key: placement::Key = dims
-                .iter()
-                .map(|d| {
-                    let v = df.column(d).ok().and_then(|c| c.get(i).ok()).map(|v| output::cell_text(&v)).unwrap_or_default();
-                    let v = if v.is_empty() && (d == "year" || d == "academic_year") { "Total".to_string() } else { v };
-                    (d.clone(), v)
-                })
-                .collect();
-            cells.insert(key, values.get(i).unwrap_or(0.0));
+            cells.insert(row_key(df, &dims, i), values.get(i).unwrap_or(0.0));
         }
         tables.insert(p.id.to_string(), cells);
     }
