@@ -36,11 +36,14 @@ fn hei_code(u: usize) -> String {
 }
 
 /// How the workbooks store text: a shared-string table (as Excel writes) or inline strings
-/// (as streaming writers such as xlsxwriter's constant-memory mode write).
+/// (as streaming writers such as xlsxwriter's constant-memory mode write); or as a script
+/// with xlsxwriter writes a report: shared strings, a cell format (borders, font) on every
+/// cell, and the numbers written as text.
 #[derive(Clone, Copy, PartialEq)]
 enum Layout {
     SharedStrings,
     InlineStrings,
+    StyledText,
 }
 
 impl Layout {
@@ -48,6 +51,7 @@ impl Layout {
         match self {
             Layout::SharedStrings => "shared-strings",
             Layout::InlineStrings => "inline-strings",
+            Layout::StyledText => "styled-text",
         }
     }
 }
@@ -55,14 +59,22 @@ impl Layout {
 /// Writes rows `range` of a synthetic roster of `total` rows into one workbook.
 fn write_roster(path: &Path, range: std::ops::Range<usize>, total: usize, layout: Layout) {
     let mut wb = rust_xlsxwriter::Workbook::new();
+    use rust_xlsxwriter::{Format, FormatBorder};
     let ws = match layout {
-        Layout::SharedStrings => wb.add_worksheet_with_low_memory(),
-        Layout::InlineStrings => wb.add_worksheet_with_constant_memory(),
-    }
-    .expect("worksheet");
+        Layout::SharedStrings => wb.add_worksheet_with_low_memory().expect("worksheet"),
+        Layout::InlineStrings => wb.add_worksheet_with_constant_memory().expect("worksheet"),
+        Layout::StyledText => wb.add_worksheet(),
+    };
+    let styled = layout == Layout::StyledText;
+    let cell_format = Format::new().set_border(FormatBorder::Thin).set_font_name("Arial").set_font_size(10);
+    let header_format = Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color("#DDEBF7").set_text_wrap();
     ws.write_string(0, 0, "SYNTHETIC benchmark roster (not real students)").expect("title");
     for (c, h) in HEADER.iter().enumerate() {
-        ws.write_string(2, c as u16, *h).expect("header");
+        if styled {
+            ws.write_string_with_format(2, c as u16, *h, &header_format).expect("header");
+        } else {
+            ws.write_string(2, c as u16, *h).expect("header");
+        }
     }
     let levels = [("бакалавриат", "6B"), ("магистратура", "7M"), ("докторантура", "8D")];
     let countries = ["Казахстан", "KAZ", "Кыргызстан", "Uzbekistan", "India"];
@@ -92,12 +104,20 @@ fn write_roster(path: &Path, range: std::ops::Range<usize>, total: usize, layout
             (17, yes_no(n % 5 == 0).into()),
         ];
         for (c, value) in &text {
-            if !value.is_empty() {
+            if styled {
+                // A formatted sheet has a format on empty cells too (blank cells with a style).
+                ws.write_string_with_format(r, *c, value, &cell_format).expect("cell");
+            } else if !value.is_empty() {
                 ws.write_string(r, *c, value).expect("cell");
             }
         }
-        ws.write_number(r, 4, (1995 + n % 12) as f64).expect("cell");
-        ws.write_number(r, 8, (1 + n % 4) as f64).expect("cell");
+        if styled {
+            ws.write_string_with_format(r, 4, (1995 + n % 12).to_string(), &cell_format).expect("cell");
+            ws.write_string_with_format(r, 8, (1 + n % 4).to_string(), &cell_format).expect("cell");
+        } else {
+            ws.write_number(r, 4, (1995 + n % 12) as f64).expect("cell");
+            ws.write_number(r, 8, (1 + n % 4) as f64).expect("cell");
+        }
     }
     wb.save(path).expect("save workbook");
 }
@@ -132,14 +152,15 @@ fn generate(dir: &Path, rows: usize, layout: Layout) -> (PathBuf, PathBuf) {
     (single, split)
 }
 
-/// calamine's bare streaming reader: counts non-empty cells.
+/// calamine's bare streaming reader: counts non-empty cells (of the files and sheets it can
+/// open: a folder of submissions holds broken files on purpose).
 fn bare_stream(path: &Path) -> u64 {
-    let mut wb: Xlsx<_> = calamine::open_workbook(path).expect("open");
+    let Ok(mut wb) = calamine::open_workbook::<Xlsx<_>, _>(path) else { return 0 };
     let names = wb.sheet_names();
     let mut cells = 0;
     for name in names {
-        let mut reader = wb.worksheet_cells_reader(&name).expect("sheet");
-        while let Some(cell) = reader.next_cell().expect("cell") {
+        let Ok(mut reader) = wb.worksheet_cells_reader(&name) else { continue };
+        while let Ok(Some(cell)) = reader.next_cell() {
             if !matches!(cell.get_value(), calamine::DataRef::Empty) {
                 cells += 1;
             }
@@ -168,6 +189,7 @@ fn main() {
             out,
             limits: hestat_ingest::Limits::default(),
             hasher: hestat_ingest::PersonIdHasher::new(b"benchmark-key-0123456789"),
+            reuse: None,
         };
         let t = Instant::now();
         let summary = hestat_ingest::ingest(&config, &()).expect("ingest");
@@ -175,6 +197,10 @@ fn main() {
         let loaded: u64 = summary.accounts.iter().map(|a| a.loaded).sum();
         let phases: Vec<String> = summary.timings.iter().map(|(name, d)| format!("{name}={:.2}", d.as_secs_f64())).collect();
         println!("{secs} {} {loaded} {}", peak_rss_mib(), phases.join(" "));
+        return;
+    }
+    if let Some(dir) = args.iter().position(|a| a == "--dir").and_then(|i| args.get(i + 1)) {
+        measure_folder(&args[0], Path::new(dir));
         return;
     }
     let rows = args
@@ -186,7 +212,8 @@ fn main() {
     let layouts = match args.iter().position(|a| a == "--layout").and_then(|i| args.get(i + 1)).map(String::as_str) {
         Some("inline-strings") => vec![Layout::InlineStrings],
         Some("shared-strings") => vec![Layout::SharedStrings],
-        _ => vec![Layout::SharedStrings, Layout::InlineStrings],
+        Some("styled-text") => vec![Layout::StyledText],
+        _ => vec![Layout::SharedStrings, Layout::InlineStrings, Layout::StyledText],
     };
     for layout in layouts {
         measure(&args[0], rows, layout);
@@ -224,25 +251,37 @@ fn measure(program: &str, rows: usize, layout: Layout) {
     });
 
     let out = dir.join("out");
-    let ingest_once = || {
-        let child = std::process::Command::new(program)
-            .args(["--child-ingest", &split.to_string_lossy(), &out.to_string_lossy()])
-            .output()
-            .expect("child ingest");
-        String::from_utf8_lossy(&child.stdout).into_owned()
+    let ingest_best = |input: &Path| {
+        let ingest_once = || {
+            let child = std::process::Command::new(program)
+                .args(["--child-ingest", &input.to_string_lossy(), &out.to_string_lossy()])
+                .output()
+                .expect("child ingest");
+            String::from_utf8_lossy(&child.stdout).into_owned()
+        };
+        (0..3)
+            .map(|_| ingest_once())
+            .min_by(|a, b| {
+                let wall = |r: &str| r.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::INFINITY);
+                wall(a).total_cmp(&wall(b))
+            })
+            .unwrap_or_default()
     };
-    let report = (0..3)
-        .map(|_| ingest_once())
-        .min_by(|a, b| {
-            let wall = |r: &str| r.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::INFINITY);
-            wall(a).total_cmp(&wall(b))
-        })
-        .unwrap_or_default();
+    let report = ingest_best(&split);
+    // The single national export: the roster alone, with the registry.
+    let single_input = dir.join("single");
+    if !single_input.join("roster.xlsx").exists() {
+        std::fs::create_dir_all(single_input.join("ministry")).expect("single input");
+        std::fs::hard_link(&single, single_input.join("roster.xlsx")).expect("link to the roster");
+        std::fs::copy(split.join("ministry/hei.csv"), single_input.join("ministry/hei.csv")).expect("registry");
+    }
+    let single_report = ingest_best(&single_input);
+    let single_wall = single_report.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
     let words: Vec<&str> = report.split_whitespace().collect();
     let number = |i: usize| words.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
     let (ingest_wall, peak, loaded) = (number(0), number(1), number(2));
     let phases = words.get(3..).map(|p| p.join(" ")).unwrap_or_default();
-    let read = words.get(3).and_then(|p| p.strip_prefix("read=")).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    let read = words.iter().find_map(|p| p.strip_prefix("read=")).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
 
     let size = std::fs::metadata(&single).map(|m| m.len() as f64 / 1e6).unwrap_or(f64::NAN);
     println!("\n== {} ==", layout.name());
@@ -255,4 +294,54 @@ fn measure(program: &str, rows: usize, layout: Layout) {
     println!("hestat read phase / bare parallel streaming:          {:.2}x", read / bare_parallel);
     println!("hestat ingest / bare parallel streaming:              {:.2}x", ingest_wall / bare_parallel);
     println!("hestat ingest core-seconds / bare single-core:        {:.2}x", ingest_wall * threads as f64 / bare_one);
+    println!("hestat ingest, single roster, {threads} cores:              {single_wall:.2} s wall ({})", single_report.split_whitespace().skip(3).collect::<Vec<_>>().join(" "));
+    println!("hestat ingest single roster / bare single-core:       {:.2}x", single_wall / bare_one);
+}
+
+/// Every xlsx file under `dir`.
+fn xlsx_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "xlsx") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// `--dir PATH`: calamine's bare parallel streaming of every xlsx under PATH against `hestat
+/// ingest` of PATH (all its files), e.g. the embedded national dataset.
+fn measure_folder(program: &str, dir: &Path) {
+    let files = xlsx_under(dir);
+    let best = |f: &mut dyn FnMut() -> f64| (0..3).map(|_| f()).fold(f64::INFINITY, f64::min);
+    let mut cells = 0;
+    let bare_parallel = best(&mut || {
+        let t = Instant::now();
+        cells = files.par_iter().map(|f| bare_stream(f)).sum();
+        t.elapsed().as_secs_f64()
+    });
+    let out = std::env::temp_dir().join(format!("hestat-bench-folder-{}", std::process::id()));
+    let report = (0..3)
+        .map(|_| {
+            let child = std::process::Command::new(program).args(["--child-ingest", &dir.to_string_lossy(), &out.to_string_lossy()]).output().expect("child ingest");
+            String::from_utf8_lossy(&child.stdout).into_owned()
+        })
+        .min_by(|a, b| {
+            let wall = |r: &str| r.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::INFINITY);
+            wall(a).total_cmp(&wall(b))
+        })
+        .unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&out);
+    let words: Vec<&str> = report.split_whitespace().collect();
+    let number = |i: usize| words.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    println!("{}: {} xlsx files, {cells} non-empty cells", dir.display(), files.len());
+    println!("calamine bare streaming of the xlsx files, {} cores:  {bare_parallel:.2} s", rayon::current_num_threads());
+    println!("hestat ingest of the folder (every file):          {:.2} s wall, peak {:.0} MiB, {} rows loaded; {}", number(0), number(1), number(2), words.get(3..).map(|p| p.join(" ")).unwrap_or_default());
 }

@@ -47,7 +47,7 @@ fn main() {
         let output = Command::new("/usr/bin/time")
             .args(["-f", "%M"])
             .arg(env!("CARGO_BIN_EXE_hestat"))
-            .args(["transform", "--staging"])
+            .args(["--no-reuse", "transform", "--staging"])
             .arg(&staging)
             .arg("--out")
             .arg(&out)

@@ -3,6 +3,7 @@
 
 mod config;
 mod dataset;
+mod stages;
 mod summary;
 
 use std::path::PathBuf;
@@ -27,6 +28,10 @@ struct Cli {
     /// Configuration file (default: ./hestat.toml if it exists).
     #[arg(long, global = true)]
     config: Option<PathBuf>,
+    /// Reuse nothing from earlier runs: read every file again and run every stage (by
+    /// default an unchanged file is not read again and an unchanged stage is not run again).
+    #[arg(long, global = true)]
+    no_reuse: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -113,6 +118,10 @@ enum Command {
         out: PathBuf,
         #[arg(long)]
         json: bool,
+        /// Multiply the students and staff of the embedded dataset (10 = ten times the
+        /// national size, for measuring; generated once per scale).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
     },
     /// Write the SYNTHETIC national dataset as the ministry, the statistics bureau and the
     /// universities would submit it; its aggregates equal the published figures.
@@ -193,34 +202,35 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let config = config::Config::load(cli.config.as_deref())?;
+    let reuse = !cli.no_reuse;
     match cli.command {
-        Command::Ingest { input, out, json } => ingest(&config, input, out, json),
-        Command::Transform { staging, out } => transform(&staging, &out),
-        Command::CheckReference { out, universities } => check_reference(&out, universities.as_deref()),
-        Command::Publish { out, synthetic } => publish(&config, &out, synthetic),
+        Command::Ingest { input, out, json } => ingest(&config, input, out, json, reuse),
+        Command::Transform { staging, out } => transform(&staging, &out, reuse),
+        Command::CheckReference { out, universities } => check_reference(&out, universities.as_deref(), reuse),
+        Command::Publish { out, synthetic } => publish(&config, &out, synthetic, reuse),
         Command::Notebooks { out, publication } => {
             let written = hestat_notebooks_export::write_notebooks(&publication, &out)?;
             eprintln!("hestat: {} notebooks in {} (index.ipynb first); they read {}", written.len(), out.display(), publication.display());
             Ok(exit::SUCCESS)
         }
         Command::Query { sql, out, list, restricted, format, output } => query(&out, sql.as_deref(), list, restricted, format, output.as_deref()),
-        Command::Run { out, json } => {
-            let input = dataset::national(&config.cache_dir()).context("cannot generate the embedded default dataset")?;
+        Command::Run { out, json, scale } => {
+            let input = dataset::national(&config.cache_dir(), scale).context("cannot generate the embedded default dataset")?;
             eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
             let mut stages = Vec::new();
             let clock = std::time::Instant::now();
-            let ingested = ingest(&config, input, out.clone(), json)?;
+            let ingested = ingest(&config, input, out.clone(), json, reuse)?;
             stages.push(("ingest", clock.elapsed()));
             let clock = std::time::Instant::now();
-            let transformed = transform(&out.join("staging"), &out)?;
+            let transformed = transform(&out.join("staging"), &out, reuse)?;
             stages.push(("transform", clock.elapsed()));
             let clock = std::time::Instant::now();
-            let checked = check_reference(&out, None)?;
+            let checked = check_reference(&out, None, reuse)?;
             stages.push(("reference check", clock.elapsed()));
             let clock = std::time::Instant::now();
-            let published = publish(&config, &out, true)?;
+            let published = publish(&config, &out, true, reuse)?;
             stages.push(("publish", clock.elapsed()));
-            eprintln!("hestat: stages: {}", stages.iter().map(|(s, d)| format!("{s} {:.1} s", d.as_secs_f64())).collect::<Vec<_>>().join(", "));
+            eprintln!("hestat: stages: {}", stages.iter().map(|(s, d)| format!("{s} {:.2} s", d.as_secs_f64())).collect::<Vec<_>>().join(", "));
             eprintln!("hestat: report: {}", hestat_reports::report_page(&out).display());
             Ok(ingested.max(transformed).max(checked).max(published))
         }
@@ -256,7 +266,25 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-fn transform(staging: &std::path::Path, out: &std::path::Path) -> anyhow::Result<u8> {
+/// Runs `work` unless `stage` ran last on the same inputs, code and settings and its files are
+/// untouched (then they are kept as they are).
+fn reusable_stage(stage: &stages::Stage, out: &std::path::Path, reads: &[PathBuf], settings: &str, reuse: bool, work: impl FnOnce() -> anyhow::Result<u8>) -> anyhow::Result<u8> {
+    let key = stage.key(out, reads, settings);
+    if reuse && stage.unchanged(out, &key) {
+        eprintln!("hestat: {}: inputs, settings and code as in the last run: its outputs are kept (--no-reuse runs it again)", stage.name);
+        return Ok(exit::SUCCESS);
+    }
+    stage.forget(out)?;
+    let code = work()?;
+    stage.record(out, key)?;
+    Ok(code)
+}
+
+fn transform(staging: &std::path::Path, out: &std::path::Path, reuse: bool) -> anyhow::Result<u8> {
+    reusable_stage(&stages::TRANSFORM, out, &[staging.to_path_buf()], "", reuse, || transform_now(staging, out))
+}
+
+fn transform_now(staging: &std::path::Path, out: &std::path::Path) -> anyhow::Result<u8> {
     let (_, summary) = hestat_transform::transform(staging, out)?;
     eprintln!(
         "hestat: {} indicator tables in {} ({})",
@@ -281,7 +309,15 @@ fn report_universities(file: Option<&std::path::Path>) -> anyhow::Result<Vec<(St
     hestat_check::report_universities(&text).with_context(|| format!("{} is not a crosswalk of university names to registry codes", file.display()))
 }
 
-fn check_reference(out: &std::path::Path, universities: Option<&std::path::Path>) -> anyhow::Result<u8> {
+fn check_reference(out: &std::path::Path, universities: Option<&std::path::Path>, reuse: bool) -> anyhow::Result<u8> {
+    let crosswalk = match universities {
+        Some(file) => format!("{}", std::fs::read(file).map(|b| hestat_ingest::reuse::hex(&<sha2::Sha256 as sha2::Digest>::digest(&b))).unwrap_or_default()),
+        None => "embedded".to_string(),
+    };
+    reusable_stage(&stages::CHECK, out, &[out.join(hestat_transform::RESTRICTED)], &crosswalk, reuse, || check_reference_now(out, universities))
+}
+
+fn check_reference_now(out: &std::path::Path, universities: Option<&std::path::Path>) -> anyhow::Result<u8> {
     let produced = hestat_transform::load_produced(out)?;
     let universities = report_universities(universities)?;
     let context = hestat_transform::placement::PlacementContext { report_universities: &universities };
@@ -340,8 +376,15 @@ fn query(out: &std::path::Path, sql: Option<&str>, list: bool, restricted: bool,
     Ok(exit::SUCCESS)
 }
 
-fn publish(config: &config::Config, out: &std::path::Path, synthetic: bool) -> anyhow::Result<u8> {
-    let settings = hestat_reports::PublishSettings { out: out.to_path_buf(), rule: config.disclosure_rule()?, synthetic };
+fn publish(config: &config::Config, out: &std::path::Path, synthetic: bool, reuse: bool) -> anyhow::Result<u8> {
+    let rule = config.disclosure_rule()?;
+    let reads = [out.join(hestat_transform::RESTRICTED), out.join("staging").join(hestat_contract::layout::INPUTS_FILE), out.join("validation")];
+    let settings = format!("{rule:?} synthetic={synthetic} SOURCE_DATE_EPOCH={:?}", std::env::var("SOURCE_DATE_EPOCH").ok());
+    reusable_stage(&stages::PUBLISH, out, &reads, &settings, reuse, || publish_now(out, rule, synthetic))
+}
+
+fn publish_now(out: &std::path::Path, rule: hestat_reports::disclosure::Rule, synthetic: bool) -> anyhow::Result<u8> {
+    let settings = hestat_reports::PublishSettings { out: out.to_path_buf(), rule, synthetic };
     let summary = hestat_reports::publish(&settings)?;
     eprintln!(
         "hestat: published {} tables ({} under disclosure control: {} cells suppressed, {} rounded), {} charts, {} files in {}, {}, {} and {} ({})",
@@ -360,17 +403,19 @@ fn publish(config: &config::Config, out: &std::path::Path, synthetic: bool) -> a
     Ok(exit::SUCCESS)
 }
 
-fn ingest(config: &config::Config, input: PathBuf, out: PathBuf, json: bool) -> anyhow::Result<u8> {
+fn ingest(config: &config::Config, input: PathBuf, out: PathBuf, json: bool, reuse: bool) -> anyhow::Result<u8> {
     let ingest_config = hestat_ingest::IngestConfig {
         input,
         out: out.clone(),
         limits: config.limits(),
         hasher: config.hasher()?,
+        reuse: reuse.then(|| stages::INGEST_CODE.to_string()),
     };
     let progress = summary::ProgressBar::new();
     let result = hestat_ingest::ingest(&ingest_config, &progress);
     progress.finish();
     let summary = result?;
+    eprintln!("hestat: ingest: {}", summary.timings.iter().map(|(what, d)| format!("{what} {:.2} s", d.as_secs_f64())).collect::<Vec<_>>().join(", "));
     if json {
         println!("{}", summary::to_json(&summary)?);
     } else {

@@ -39,6 +39,7 @@ pub fn to_json(summary: &IngestSummary) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(&serde_json::json!({
         "files_read": summary.files_read,
         "files_rejected": summary.files_rejected,
+        "files_reused": summary.files_reused,
         "issues": {
             "error": summary.count(Severity::Error),
             "warning": summary.count(Severity::Warning),
@@ -88,12 +89,19 @@ pub fn accounting_table(summary: &IngestSummary, out: &Path) -> String {
         "TOTAL", "", "", "", read, loaded, skipped, quarantined
     ));
     s.push_str(&format!(
-        "\n{} files read, {} rejected; issues: {} errors, {} warnings, {} notes\nstaging: {}\nvalidation report: {}\n",
+        "\n{} files read, {} rejected; issues: {} errors, {} warnings, {} notes\n{}staging: {}\nvalidation report: {}\n",
         summary.files_read,
         summary.files_rejected,
         summary.count(Severity::Error),
         summary.count(Severity::Warning),
         summary.count(Severity::Info),
+        if summary.unchanged {
+            "reused: inputs, settings and outputs as the last run left them (nothing read or written)\n".to_string()
+        } else if summary.files_reused > 0 {
+            format!("reused: {} of {} files unchanged since the last run (not read again)\n", summary.files_reused, summary.files_read)
+        } else {
+            String::new()
+        },
         out.join("staging").display(),
         out.join("validation").join("issues.csv").display(),
     ));

@@ -17,7 +17,7 @@ use hestat_transform::output::cell_text;
 use polars::prelude::*;
 
 mod common;
-use common::copy_tree;
+use common::{copy_tree, copy_tree_with_times};
 
 /// The run's output folder, made once for all tests of this file.
 fn published() -> &'static PathBuf {
@@ -341,6 +341,55 @@ fn publishing_again_writes_the_same_bytes_and_a_killed_publication_leaves_the_pr
     assert!(third.status.success());
     assert!(!writing(&copy.join("tables")));
     assert_eq!(publication(&copy), before);
+}
+
+/// Every file under `dir`, with its bytes and modification time.
+fn tree(dir: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let time = std::fs::metadata(&path).unwrap().modified().unwrap();
+                files.insert(path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), (std::fs::read(&path).unwrap(), time));
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_second_run_on_unchanged_inputs_reuses_every_stage_and_a_new_rule_reruns_publish_alone() {
+    let out = published();
+    let root = out.parent().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("out");
+    copy_tree_with_times(out, &copy);
+    let before = tree(&copy);
+    let again = hestat(&["run", "--out", copy.to_str().unwrap()], root);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(again.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("reused: inputs, settings and outputs as the last run left them (nothing read or written)"), "{stdout}");
+    for stage in ["transform", "reference check", "publish"] {
+        assert!(stderr.contains(&format!("hestat: {stage}: inputs, settings and code as in the last run: its outputs are kept")), "{stage}: {stderr}");
+    }
+    assert!(tree(&copy) == before, "a run on unchanged inputs rewrote a file");
+
+    // Another disclosure rule: ingestion, transform and the check are kept, publish runs.
+    std::fs::write(tmp.path().join("rounding.toml"), format!("cache_dir = \"{}\"\n[disclosure]\nrule = \"rounding\"\n", root.join("cache").display())).unwrap();
+    let rounded = hestat(&["--config", tmp.path().join("rounding.toml").to_str().unwrap(), "run", "--out", copy.to_str().unwrap()], root);
+    let stderr = String::from_utf8_lossy(&rounded.stderr);
+    assert_eq!(rounded.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("hestat: transform: inputs, settings and code as in the last run"), "{stderr}");
+    assert!(stderr.contains("hestat: reference check: inputs, settings and code as in the last run"), "{stderr}");
+    assert!(!stderr.contains("hestat: publish: inputs, settings and code as in the last run"), "{stderr}");
+    let after = tree(&copy);
+    assert!(after["restricted/sen_students_by_field.csv"] == before["restricted/sen_students_by_field.csv"]);
+    assert!(after["tables/sen_students_by_field.csv"].0 != before["tables/sen_students_by_field.csv"].0, "rounding changed the public table");
 }
 
 /// A WebDriver session on Debian's Chromium, through chromedriver.

@@ -28,7 +28,7 @@ fn national() -> &'static National {
         let _ = std::fs::remove_dir_all(&root);
         let (input, out) = (root.join("in"), root.join("out"));
         let generated = generate(&GenerateConfig::national(input.clone(), 42)).expect("generate");
-        let config = IngestConfig { input, out: out.clone(), limits: Limits::default(), hasher: PersonIdHasher::new(b"synthetic-test-key!") };
+        let config = IngestConfig { input, out: out.clone(), limits: Limits::default(), hasher: PersonIdHasher::new(b"synthetic-test-key!"), reuse: None };
         let ingested = ingest(&config, &()).expect("ingest");
         National { out, generated, ingested }
     })

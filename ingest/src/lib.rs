@@ -8,10 +8,13 @@
 //!
 //! ```text
 //! input/**/*.{xlsx,xlsm,xls,xlsb,ods,csv}
-//!   └─ source (format sniffing, size limits, streaming) ─ sheet (header, rows) ─┐
-//!                                                                                ├─ checks across files (HEI registry, duplicates)
-//!   out/staging/<family>/<year key>=<Y>/part-0.parquet  ◀──────────────────────┘
+//!   └─ hash ─ reuse (kept reading) or source (format sniffing, size limits, streaming)
+//!        ─ sheet (header, rows) ─ parts (each loaded sheet as Parquet, key columns kept) ─┐
+//!                                                                 checks across files ◀─┘
+//!                                                            (HEI registry, duplicates) ─┐
+//!   out/staging/<family>/<year key>=<Y>/part-0.parquet  ◀── assembled from the parts ─────┘
 //!   out/validation/{issues,sheets}.{parquet,csv}
+//!   out/cache/ingest/  (each file's reading, for re-runs: [`reuse`])
 //! ```
 //!
 //! Files are read in parallel (rayon); a file that cannot be read is rejected whole and the
@@ -21,8 +24,10 @@ mod csv_source;
 mod ods;
 mod outcome;
 pub mod header;
+mod parts;
 mod pipeline;
 pub mod privacy;
+pub mod reuse;
 pub mod sheet;
 pub mod source;
 pub mod staging;
@@ -35,6 +40,7 @@ mod xlsx_sheets;
 
 pub use hestat_contract::{codes, families, Family};
 pub use pipeline::{ingest, IngestConfig, IngestError, IngestSummary, Progress};
+pub use parts::PartError;
 pub use writer::WriteError;
 pub use privacy::PersonIdHasher;
 pub use source::Limits;

@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::families::Family;
+use crate::parts::{self, Part, PartError, StagedFile, StagedSheet};
 use crate::privacy::PersonIdHasher;
-use crate::sheet::{SheetOutcome, SheetSettings};
+use crate::reuse::{self, FileCache, RunRecord};
+use crate::sheet::SheetSettings;
 use crate::source::{read_file, FileOutcome, FileRejection, Limits};
 use crate::validation::{Severity, SheetAccount, SheetStatus, ValidationIssue};
 use crate::writer::{self, WriteError};
@@ -22,6 +24,9 @@ pub struct IngestConfig {
     pub out: PathBuf,
     pub limits: Limits,
     pub hasher: PersonIdHasher,
+    /// The fingerprint of the code and code lists that read the files, when readings kept
+    /// by an earlier run under `OUT/cache/ingest/` may be reused; `None` reads every file.
+    pub reuse: Option<String>,
 }
 
 /// Errors that stop the whole run (never caused by one input file).
@@ -48,11 +53,15 @@ impl Progress for () {}
 pub struct IngestSummary {
     pub files_read: usize,
     pub files_rejected: usize,
+    /// Files whose reading an earlier run kept (not read again).
+    pub files_reused: usize,
+    /// Whether inputs, settings and outputs were as the last run left them (nothing written).
+    pub unchanged: bool,
     pub accounts: Vec<SheetAccount>,
     pub issues: Vec<ValidationIssue>,
     /// Rows staged per family.
     pub staged_rows: Vec<(Family, usize)>,
-    /// Wall time of each phase: reading, checks across files, writing.
+    /// Wall time of each phase: hashing, reading, checks across files, writing.
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
@@ -208,7 +217,18 @@ fn read_one(path: &Path, rel: &str, settings: SheetSettings, limits: &Limits) ->
 
 /// Runs ingestion: reads every file under `config.input`, writes `OUT/staging/` and
 /// `OUT/validation/`, and returns the accounting.
+///
+/// Each file is hashed first; with `config.reuse`, a file whose reading an earlier run kept
+/// (same path, bytes and settings: [`crate::reuse`]) is not read again, and a run whose inputs,
+/// settings and outputs are all as the last run left them writes nothing. Each file read is
+/// staged as Parquet parts by its worker as soon as it is done; the checks across files
+/// run on the parts' key columns; staging is assembled from the parts, a partition at a time.
 pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSummary, IngestError> {
+    // All parallel work runs in polars' pool (see Cargo.toml).
+    polars_core::runtime::THREAD_POOL.install(|| ingest_in_pool(config, progress))
+}
+
+fn ingest_in_pool(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSummary, IngestError> {
     if !config.input.is_dir() {
         return Err(IngestError::InputMissing(config.input.clone()));
     }
@@ -216,60 +236,110 @@ pub fn ingest(config: &IngestConfig, progress: &dyn Progress) -> Result<IngestSu
     progress.started(files.len());
     let settings = SheetSettings { hasher: &config.hasher, header_scan_rows: config.limits.header_scan_rows };
     let clock = std::time::Instant::now();
-    let (mut outcomes, mut inputs): (Vec<FileOutcome>, Vec<InputFile>) = files
-        .par_iter()
-        .map(|(path, rel)| {
-            let outcome = read_one(path, rel, settings, &config.limits);
-            let input = fingerprint(path, rel);
+    let mut inputs: Vec<InputFile> = files.par_iter().map(|(path, rel)| fingerprint(path, rel)).collect();
+    let hash_time = clock.elapsed();
+    let cache = FileCache::new(&config.out, config.reuse.as_deref(), &config.limits, config.hasher.fingerprint());
+    let run_key = cache.run_key(&inputs, &skipped, config.hasher.ephemeral);
+    let last_run = cache.last_run();
+    if let Some(record) = last_run.filter(|r| FileCache::unchanged(r, &run_key, &config.out)) {
+        for (_, rel) in &files {
             progress.file_done(rel);
-            (outcome, input)
+        }
+        let staged_rows = record.staged_rows.iter().filter_map(|(f, n)| Some((Family::from_name(f)?, *n))).collect();
+        let timings = vec![("hash", hash_time), ("reuse", clock.elapsed() - hash_time)];
+        return Ok(IngestSummary {
+            files_read: record.files_read,
+            files_rejected: record.files_rejected,
+            files_reused: record.files_read,
+            unchanged: true,
+            accounts: record.accounts,
+            issues: record.issues,
+            staged_rows,
+            timings,
+        });
+    }
+    cache.prepare().map_err(WriteError::from)?;
+    let mut staged: Vec<StagedFile> = files
+        .par_iter()
+        .zip(&inputs)
+        .map(|((path, rel), input)| {
+            let staged = match cache.lookup(input) {
+                Some(reused) => reused,
+                None => {
+                    let outcome = read_one(path, rel, settings, &config.limits);
+                    let staged = parts::stage(outcome, &cache.dir, &cache.entry_for(input))?;
+                    cache.store(input, &staged)?;
+                    staged
+                }
+            };
+            progress.file_done(rel);
+            Ok(staged)
         })
-        .unzip();
+        .collect::<Result<_, PartError>>()
+        .map_err(WriteError::from)?;
+    let read_time = clock.elapsed() - hash_time;
 
     let mut issues: Vec<ValidationIssue> = skipped;
     if config.hasher.ephemeral {
         issues.push(ValidationIssue::new("", "", String::new(), "", "", "ephemeral_id_key", Severity::Warning,
             "no identifier key configured (HESTAT_ID_KEY): IIN pseudonyms of this run cannot be linked to other runs", 0));
     }
-    let read_time = clock.elapsed();
-    let mut cross_file = check_hei_registry(&mut outcomes);
-    cross_file.extend(check_duplicate_students(&mut outcomes));
+    let mut cross_file = check_hei_registry(&mut staged).map_err(WriteError::from)?;
+    cross_file.extend(check_duplicate_students(&mut staged).map_err(WriteError::from)?);
 
-    let files_read = outcomes.len();
-    let files_rejected = outcomes.iter().filter(|o| o.rejected).count();
+    let files_read = staged.len();
+    let files_rejected = staged.iter().filter(|o| o.rejected).count();
+    let files_reused = staged.iter().filter(|o| o.reused).count();
     let mut accounts = Vec::new();
-    let mut batches = Vec::new();
-    let mut staged_families = Vec::new();
-    for outcome in outcomes {
-        let mut families: Vec<Family> = outcome.sheets.iter().filter_map(|s| s.batch.as_ref()).filter(|b| b.len() > 0).map(|b| b.family).collect();
+    for (file, input) in staged.iter().zip(inputs.iter_mut()) {
+        // The families each file staged rows of (one whose every row was quarantined fed none).
+        let mut families: Vec<Family> = file.sheets.iter().filter_map(|s| s.part.as_ref()).filter(|p| p.len() > 0).map(|p| p.family).collect();
         families.sort_by_key(|f| *f as usize);
         families.dedup();
-        staged_families.push(families);
-        issues.extend(outcome.issues);
-        for sheet in outcome.sheets {
-            issues.extend(sheet.issues);
-            accounts.push(sheet.account);
-            if let Some(batch) = sheet.batch {
-                batches.push(batch);
-            }
+        input.families = families;
+        issues.extend(file.issues.iter().cloned());
+        for sheet in &file.sheets {
+            issues.extend(sheet.issues.iter().cloned());
+            accounts.push(sheet.account.clone());
         }
     }
     issues.extend(cross_file);
-    let check_time = clock.elapsed() - read_time;
+    let check_time = clock.elapsed() - hash_time - read_time;
 
-    // The families each file staged rows of (one whose every row was quarantined fed none).
-    for (input, outcome_families) in inputs.iter_mut().zip(&staged_families) {
-        input.families = outcome_families.clone();
-    }
-    let staged_rows = writer::write_staging(&config.out, batches, &inputs)?;
+    let last_run = cache.last_run();
+    let (staged_rows, partitions) = writer::write_staging(&config.out, &staged, &inputs, last_run.as_ref())?;
+    drop(staged);
     writer::write_validation(&config.out, &issues, &accounts)?;
-    let timings = vec![("read", read_time), ("checks", check_time), ("write", clock.elapsed() - read_time - check_time)];
-    Ok(IngestSummary { files_read, files_rejected, accounts, issues, staged_rows, timings })
+    let mut outputs: Vec<String> = reuse::files_under(&config.out, "staging");
+    outputs.extend(writer::VALIDATION_FILES.iter().map(|f| format!("validation/{f}")));
+    let record = RunRecord {
+        key: run_key,
+        files_read,
+        files_rejected,
+        accounts,
+        issues,
+        staged_rows: staged_rows.iter().map(|(f, n)| (f.name().to_string(), *n)).collect(),
+        outputs: outputs.iter().filter_map(|rel| reuse::output_file(&config.out, rel)).collect(),
+        partitions,
+    };
+    cache.finish(&record).map_err(WriteError::from)?;
+    let write_time = clock.elapsed() - hash_time - read_time - check_time;
+    let timings = vec![("hash", hash_time), ("read", read_time), ("checks", check_time), ("write", write_time)];
+    Ok(IngestSummary {
+        files_read,
+        files_rejected,
+        files_reused,
+        unchanged: false,
+        accounts: record.accounts,
+        issues: record.issues,
+        staged_rows,
+        timings,
+    })
 }
 
-/// A file's size and SHA-256 (read again after parsing: the readers stream from the path);
-/// a file that cannot be read again has an empty hash. Its families are set once the
-/// cross-file checks have run.
+/// A file's size, time and SHA-256, read before the file is parsed (so that a file whose
+/// reading is kept need not be parsed); a file that cannot be read has an empty hash and is
+/// never reused. Its families are set once the cross-file checks have run.
 fn fingerprint(path: &Path, rel: &str) -> InputFile {
     use sha2::Digest;
     use std::io::Read;
@@ -287,7 +357,7 @@ fn fingerprint(path: &Path, rel: &str) -> InputFile {
         }
     });
     let bytes = bytes.ok();
-    let sha256 = bytes.map(|_| hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()).unwrap_or_default();
+    let sha256 = bytes.map(|_| reuse::hex(&hasher.finalize())).unwrap_or_default();
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_secs());
     InputFile { file: rel.to_string(), bytes: bytes.unwrap_or(0), sha256, modified, families: Vec::new() }
 }
@@ -300,94 +370,92 @@ struct RowRef {
     row: usize,
 }
 
-fn sheets_of(outcomes: &[FileOutcome], family: Family) -> impl Iterator<Item = (usize, usize, &SheetOutcome)> {
-    outcomes.iter().enumerate().flat_map(move |(f, o)| {
-        o.sheets.iter().enumerate().filter(move |(_, s)| s.batch.as_ref().is_some_and(|b| b.family == family)).map(move |(s, sh)| (f, s, sh))
+fn sheets_of(files: &[StagedFile], family: Family) -> impl Iterator<Item = (usize, usize, &StagedSheet, &Part)> {
+    files.iter().enumerate().flat_map(move |(f, o)| {
+        o.sheets.iter().enumerate().filter_map(move |(s, sh)| sh.part.as_ref().filter(|p| p.family == family).map(|p| (f, s, sh, p)))
     })
 }
 
-fn issue_at(sheet: &SheetOutcome, row: usize, key: &str, value: &str, rule: &str, severity: Severity, message: String) -> ValidationIssue {
-    let letters = sheet.key_columns.iter().find(|(k, _)| *k == key).map_or("", |(_, l)| l.as_str());
-    let source_row = sheet.batch.as_ref().and_then(|b| b.column("source_row")).and_then(|c| c.int_at(row)).unwrap_or(0);
+fn issue_at(sheet: &StagedSheet, part: &Part, row: usize, key: &str, value: &str, rule: &str, severity: Severity, message: String) -> ValidationIssue {
+    let letters = sheet.key_columns.iter().find(|(k, _)| k == key).map_or("", |(_, l)| l.as_str());
+    let source_row = part.source_row(row);
     ValidationIssue::new(&sheet.account.file, &sheet.account.sheet, format!("{letters}{source_row}"), key, value, rule, severity, message, 1)
 }
 
 /// Drops the marked rows of each sheet and moves them from loaded to quarantined.
-fn quarantine(outcomes: &mut [FileOutcome], rows: &[RowRef]) {
-    let mut by_sheet: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+fn quarantine(files: &mut [StagedFile], rows: &[RowRef]) -> Result<(), PartError> {
+    let mut by_sheet: HashMap<(usize, usize), HashSet<usize>> = HashMap::new();
     for r in rows {
-        by_sheet.entry((r.file, r.sheet)).or_default().push(r.row);
+        by_sheet.entry((r.file, r.sheet)).or_default().insert(r.row);
     }
     for ((f, s), drop) in by_sheet {
-        let sheet = &mut outcomes[f].sheets[s];
-        let drop: HashSet<usize> = drop.into_iter().collect();
-        if let Some(batch) = sheet.batch.as_mut() {
-            let keep: Vec<bool> = (0..batch.len()).map(|i| !drop.contains(&i)).collect();
-            batch.retain(&keep);
+        let sheet = &mut files[f].sheets[s];
+        if let Some(part) = sheet.part.as_mut() {
+            part.drop_rows(&drop).map_err(|source| PartError::Parquet { path: part.file.clone().unwrap_or_default(), source })?;
         }
         sheet.account.loaded -= drop.len() as u64;
         sheet.account.quarantined += drop.len() as u64;
     }
+    Ok(())
 }
 
 /// Rows naming an HEI that the `hei` registry does not hold are quarantined.
-fn check_hei_registry(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
-    let registry: foldhash::HashSet<String> = sheets_of(outcomes, Family::Hei)
-        .filter_map(|(_, _, s)| s.batch.as_ref()?.column("hei_code").cloned())
-        .flat_map(|c| (0..c.len()).filter_map(move |i| c.str_at(i).map(str::to_string)).collect::<Vec<_>>())
+fn check_hei_registry(files: &mut [StagedFile]) -> Result<Vec<ValidationIssue>, PartError> {
+    let registry: foldhash::HashSet<String> = sheets_of(files, Family::Hei)
+        .filter_map(|(_, _, _, p)| p.text("hei_code"))
+        .flat_map(|c| c.iter().flatten().map(str::to_string).collect::<Vec<_>>())
         .collect();
     let mut issues = Vec::new();
     let checked = [Family::Students, Family::Mobility, Family::Staff, Family::StateOrder];
-    let any_rows = checked.iter().any(|f| sheets_of(outcomes, *f).next().is_some());
+    let any_rows = checked.iter().any(|f| sheets_of(files, *f).next().is_some());
     if registry.is_empty() {
         if any_rows {
             issues.push(ValidationIssue::new("", "", String::new(), "hei_code", "", "no_hei_registry", Severity::Warning,
                 "no `hei` registry sheet in the input: HEI codes were not checked", 0));
         }
-        return issues;
+        return Ok(issues);
     }
     let mut dropped = Vec::new();
     for family in checked {
-        for (f, s, sheet) in sheets_of(outcomes, family) {
-            let Some(codes) = sheet.batch.as_ref().and_then(|b| b.column("hei_code")) else { continue };
+        for (f, s, sheet, part) in sheets_of(files, family) {
+            let Some(codes) = part.text("hei_code") else { continue };
             // Rows of one sheet nearly always name the same HEI: look each new code up once.
             let mut last_known: Option<&str> = None;
-            for row in 0..codes.len() {
-                let Some(code) = codes.str_at(row) else { continue };
+            for (row, code) in codes.iter().enumerate() {
+                let Some(code) = code else { continue };
                 if last_known == Some(code) {
                     continue;
                 }
                 if registry.contains(code) {
                     last_known = Some(code);
                 } else {
-                    issues.push(issue_at(sheet, row, "hei_code", code, "unknown_hei", Severity::Error,
+                    issues.push(issue_at(sheet, part, row, "hei_code", code, "unknown_hei", Severity::Error,
                         format!("HEI code {code} is not in the `hei` registry")));
                     dropped.push(RowRef { file: f, sheet: s, row });
                 }
             }
         }
     }
-    quarantine(outcomes, &dropped);
-    issues
+    quarantine(files, &dropped)?;
+    Ok(issues)
 }
 
 /// The same student twice in one HEI and year: every such row is quarantined. The same
 /// student in two HEIs: loaded, and warned once at its first row. Issues come student by
 /// student, in the order of each student's first row.
-fn check_duplicate_students(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue> {
+fn check_duplicate_students(outcomes: &mut [StagedFile]) -> Result<Vec<ValidationIssue>, PartError> {
     type Map<K, V> = foldhash::HashMap<K, V>;
     let mut issues = Vec::new();
     let mut dropped = Vec::new();
     {
         // Every loaded student row: (place, hei, academic year, student id), borrowed.
         let mut rows: Vec<(RowRef, &str, i64, &str)> = Vec::new();
-        for (f, s, sheet) in sheets_of(outcomes, Family::Students) {
-            let Some(batch) = sheet.batch.as_ref() else { continue };
-            let (Some(hei), Some(year), Some(id)) = (batch.column("hei_code"), batch.column("academic_year"), batch.column("student_id")) else {
+        for (f, s, _, part) in sheets_of(outcomes, Family::Students) {
+            let (Some(hei), Some(year), Some(id)) = (part.text("hei_code"), part.int("academic_year"), part.text("student_id")) else {
                 continue;
             };
-            for row in 0..batch.len() {
-                if let (Some(h), Some(y), Some(i)) = (hei.str_at(row), year.int_at(row), id.str_at(row)) {
+            for (row, ((h, y), i)) in hei.iter().zip(year.iter()).zip(id.iter()).enumerate() {
+                if let (Some(h), Some(y), Some(i)) = (h, y, i) {
                     rows.push((RowRef { file: f, sheet: s, row }, h, y, i));
                 }
             }
@@ -417,7 +485,8 @@ fn check_duplicate_students(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue
                 let n = times(hei);
                 if n > 1 {
                     let sheet = &outcomes[place.file].sheets[place.sheet];
-                    issues.push(issue_at(sheet, place.row, "student_id", id, "duplicate_student", Severity::Error,
+                    let Some(part) = sheet.part.as_ref() else { continue };
+                    issues.push(issue_at(sheet, part, place.row, "student_id", id, "duplicate_student", Severity::Error,
                         format!("student appears {n} times in HEI {hei}, academic year {year}; all its rows are quarantined")));
                     dropped.push(place);
                 } else {
@@ -428,11 +497,13 @@ fn check_duplicate_students(outcomes: &mut [FileOutcome]) -> Vec<ValidationIssue
                 let place = single_heis[0].0;
                 let heis: Vec<&str> = single_heis.iter().map(|e| e.1).collect();
                 let sheet = &outcomes[place.file].sheets[place.sheet];
-                issues.push(issue_at(sheet, place.row, "student_id", id, "student_in_several_heis", Severity::Warning,
+                if let Some(part) = sheet.part.as_ref() {
+                    issues.push(issue_at(sheet, part, place.row, "student_id", id, "student_in_several_heis", Severity::Warning,
                     format!("student enrolled in {} HEIs in academic year {year} ({}); counted in each", heis.len(), heis.join(", "))));
+                }
             }
         }
     }
-    quarantine(outcomes, &dropped);
-    issues
+    quarantine(outcomes, &dropped)?;
+    Ok(issues)
 }

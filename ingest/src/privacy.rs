@@ -49,6 +49,18 @@ impl PersonIdHasher {
         PersonIdHasher { key, ephemeral: true }
     }
 
+    /// A fingerprint of the key (an HMAC of a fixed label under it; the key cannot be
+    /// recovered from it): readings kept under one key are reused only under the same key.
+    pub fn fingerprint(&self) -> String {
+        match <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key) {
+            Ok(mut mac) => {
+                mac.update(b"hestat: identifier key fingerprint");
+                crate::reuse::hex(&mac.finalize().into_bytes()[..16])
+            }
+            Err(_) => String::new(),
+        }
+    }
+
     /// The value to stage for an identifier: a pseudonymous ID as given, an IIN as its
     /// keyed hash.
     pub fn pseudonymise<'a>(&self, id: Cow<'a, str>) -> Cow<'a, str> {

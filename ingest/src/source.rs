@@ -238,6 +238,69 @@ fn stream_cells<'a, E: std::fmt::Display>(
     Ok(flush(None, &[], &mut errors, &mut spare))
 }
 
+/// Rows a sheet must declare for its cells to be read on a thread of their own.
+const PIPELINED_ROWS: u32 = 50_000;
+
+/// Cells handed from the reading thread at a time.
+const CELLS_PER_CHUNK: usize = 8192;
+
+/// [`stream_cells`] for a large sheet: the reader (inflating and parsing the sheet's XML)
+/// runs on a thread of its own and hands cells over in chunks, while this thread lays out
+/// rows and builds the typed columns. A national export in one sheet then uses two cores.
+/// When the processor stops early, the reader stops at its next chunk.
+fn stream_cells_pipelined<'a, E: std::fmt::Display + Send>(
+    next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E> + Send,
+    processor: &mut SheetProcessor,
+    sheet: &str,
+    limits: &Limits,
+    errors: &[(u32, u32, String)],
+) -> Result<bool, FileRejection> {
+    type Chunk<'a, E> = Result<Vec<calamine::Cell<DataRef<'a>>>, E>;
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Chunk<'a, E>>(4);
+        scope.spawn(move || {
+            let mut next = next;
+            let mut chunk = Vec::with_capacity(CELLS_PER_CHUNK);
+            loop {
+                match next() {
+                    Ok(Some(cell)) => {
+                        chunk.push(cell);
+                        if chunk.len() == CELLS_PER_CHUNK && send.send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CELLS_PER_CHUNK)))).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => {
+                        let _ = send.send(Ok(chunk));
+                        return;
+                    }
+                    Err(e) => {
+                        let _ = send.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        });
+        let mut chunks = receive.into_iter();
+        let mut current = Vec::new().into_iter();
+        stream_cells(
+            move || loop {
+                if let Some(cell) = current.next() {
+                    return Ok(Some(cell));
+                }
+                match chunks.next() {
+                    Some(Ok(chunk)) => current = chunk.into_iter(),
+                    Some(Err(e)) => return Err(e),
+                    None => return Ok(None),
+                }
+            },
+            processor,
+            sheet,
+            limits,
+            errors,
+        )
+    })
+}
+
 /// Flags a sheet with cells written as short records, which the reader cannot see.
 fn warn_of_short_records(processor: &mut SheetProcessor, short_cells: u64) {
     if short_cells > 0 {
@@ -390,7 +453,11 @@ pub fn read_file(path: &Path, file: &str, settings: SheetSettings, limits: &Limi
                 let mut reader = wb.worksheet_cells_reader(name).map_err(|e| sheet_unreadable(name, e))?;
                 warn_if_declared_too_large(reader.dimensions(), processor, limits);
                 let sheet_extras = extras.get(name).cloned().unwrap_or_default();
-                let whole = stream_cells(|| reader.next_cell(), processor, name, limits, &sheet_extras.errors)?;
+                let whole = if reader.dimensions().end.0.saturating_sub(reader.dimensions().start.0) >= PIPELINED_ROWS {
+                    stream_cells_pipelined(|| reader.next_cell(), processor, name, limits, &sheet_extras.errors)?
+                } else {
+                    stream_cells(|| reader.next_cell(), processor, name, limits, &sheet_extras.errors)?
+                };
                 if whole {
                     warn_of_short_records(processor, sheet_extras.short_cells);
                 }

@@ -4,12 +4,12 @@
 //! Values shown in an issue are masked ([`crate::privacy::mask_personal`]), and IIN-shaped
 //! numbers in messages too, when the issue is made, so no constructor can let an IIN through.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::privacy::{mask_iin, mask_personal};
 
 /// How bad an issue is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Listed for completeness (ignored sheets, skipped rows).
@@ -31,7 +31,8 @@ impl Severity {
 }
 
 /// One line of `validation/issues.parquet`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// (Deserialised only from ingestion's own cache, whose values are already masked.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidationIssue {
     /// Path relative to the input folder.
     pub file: String,
@@ -111,7 +112,7 @@ impl ValidationIssue {
 }
 
 /// What happened to a sheet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SheetStatus {
     /// A family was recognised and its rows were read.
@@ -140,11 +141,12 @@ impl SheetStatus {
 }
 
 /// The row accounting of one sheet: `loaded + skipped + quarantined = rows_read`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SheetAccount {
     pub file: String,
     pub sheet: String,
-    pub family: Option<&'static str>,
+    #[serde(deserialize_with = "family_name")]
+    pub family: FamilyName,
     pub status: SheetStatus,
     /// 1-based header row, when a header was found.
     pub header_row: Option<u32>,
@@ -173,6 +175,16 @@ impl SheetAccount {
     pub fn balances(&self) -> bool {
         self.loaded + self.skipped + self.quarantined == self.rows_read
     }
+}
+
+/// A family's name, as the contract spells it (an alias, so that serde does not take the
+/// field for text borrowed from its input).
+pub type FamilyName = Option<&'static str>;
+
+/// A family's name as the contract spells it (an unknown name reads as none).
+fn family_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<&'static str>, D::Error> {
+    let name: Option<String> = Option::deserialize(deserializer)?;
+    Ok(name.and_then(|n| crate::Family::from_name(&n)).map(crate::Family::name))
 }
 
 /// Spreadsheet column letters of a 0-based column index (0 → `A`, 27 → `AB`).

@@ -9,9 +9,16 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use rayon::prelude::*;
+
 use crate::families::Family;
-use crate::staging::StagingBatch;
-use hestat_contract::layout::{family_dir, part_path, write_inputs, InputFile};
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::parts::{Part, PartError, StagedFile};
+use crate::reuse::RunRecord;
+use hestat_contract::layout::{part_path, write_inputs, InputFile};
 use crate::validation::{SheetAccount, ValidationIssue};
 
 /// The staging or validation output that could not be written.
@@ -23,6 +30,8 @@ pub enum WriteError {
     Parquet { path: PathBuf, source: PolarsError },
     #[error(transparent)]
     Inputs(#[from] hestat_contract::layout::InputsError),
+    #[error(transparent)]
+    Part(#[from] PartError),
 }
 
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
@@ -49,39 +58,97 @@ fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Writes every family's staging dataset; returns rows staged per family.
-pub fn write_staging(out: &Path, batches: Vec<StagingBatch>, inputs: &[InputFile]) -> Result<Vec<(Family, usize)>, WriteError> {
+/// Writes every family's staging dataset from the files' parts, a partition at a time, in the
+/// order of the files and their sheets; returns rows staged per family, and each partition
+/// with the digest of the parts it was made of. A partition that `last` wrote from the same
+/// parts, and that is untouched since, is kept as it is.
+pub(crate) fn write_staging(
+    out: &Path,
+    files: &[StagedFile],
+    inputs: &[InputFile],
+    last: Option<&RunRecord>,
+) -> Result<(Vec<(Family, usize)>, BTreeMap<String, String>), WriteError> {
     let root = out.join("staging");
-    fresh_dir(&root)?;
+    if last.is_none() {
+        fresh_dir(&root)?;
+    }
+    std::fs::create_dir_all(&root).map_err(write_err(&root))?;
     write_inputs(&root, inputs)?;
     let mut staged = Vec::new();
-    let mut by_family: Vec<StagingBatch> = Family::ALL.iter().map(|&f| StagingBatch::new(f)).collect();
-    for batch in batches {
-        by_family[batch.family as usize].append(batch);
-    }
-    for (family, all) in Family::ALL.into_iter().zip(by_family) {
-        let rows = all.len();
+    let mut partitions = BTreeMap::new();
+    let mut write = |path: PathBuf, parts: &[&Part], year: Option<(&str, i32)>| -> Result<(), WriteError> {
+        let rel = path.strip_prefix(out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let mut recipe = Sha256::new();
+        recipe.update(format!("{year:?}").as_bytes());
+        for part in parts {
+            recipe.update(format!("\n{}", part.recipe()).as_bytes());
+        }
+        let recipe = crate::reuse::hex(&recipe.finalize());
+        if !last.is_some_and(|l| l.kept(out, &rel, &recipe)) {
+            let df = assemble(parts, year)?.ok_or_else(|| no_rows(&path))?;
+            let mut df = match year {
+                Some((key, _)) => df.drop(key).map_err(parquet_err(&path))?,
+                None => df,
+            };
+            write_parquet(&path, &mut df)?;
+        }
+        partitions.insert(rel, recipe);
+        Ok(())
+    };
+    for family in Family::ALL {
+        let parts: Vec<&Part> =
+            files.iter().flat_map(|f| f.sheets.iter().filter_map(|s| s.part.as_ref())).filter(|p| p.family == family).collect();
+        let rows: usize = parts.iter().map(|p| p.len()).sum();
         staged.push((family, rows));
         if rows == 0 {
             continue;
         }
-        let dir = family_dir(&root, family);
-        let mut df = all.into_dataframe().map_err(parquet_err(&dir))?;
         match family.partition_key() {
-            None => write_parquet(&part_path(&root, family, None), &mut df)?,
+            None => write(part_path(&root, family, None), &parts, None)?,
             Some(key) => {
-                let years = df.column(key).and_then(|c| c.i32().cloned()).map_err(parquet_err(&dir))?;
-                let mut distinct: Vec<i32> = years.iter().flatten().collect();
-                distinct.sort_unstable();
-                distinct.dedup();
-                for year in distinct {
-                    let mut part = df.filter(&years.equal(year)).and_then(|p| p.drop(key)).map_err(parquet_err(&dir))?;
-                    write_parquet(&part_path(&root, family, Some(year)), &mut part)?;
+                let years_of: Vec<Vec<i32>> = parts.iter().map(|p| p.years()).collect();
+                let mut years: Vec<i32> = years_of.iter().flatten().copied().collect();
+                years.sort_unstable();
+                years.dedup();
+                for year in years {
+                    let with_year: Vec<&Part> = parts.iter().zip(&years_of).filter(|(_, y)| y.contains(&year)).map(|(p, _)| *p).collect();
+                    write(part_path(&root, family, Some(year)), &with_year, Some((key, year)))?;
                 }
             }
         }
     }
-    Ok(staged)
+    // What an earlier run staged and this one did not (a year or family no longer there).
+    for rel in crate::reuse::files_under(out, "staging") {
+        let name = rel.rsplit('/').next().unwrap_or("");
+        if name != hestat_contract::layout::INPUTS_FILE && !partitions.contains_key(&rel) {
+            let path = out.join(&rel);
+            std::fs::remove_file(&path).map_err(write_err(&path))?;
+            let mut dir = path.parent().map(Path::to_path_buf);
+            while let Some(d) = dir.filter(|d| *d != root) {
+                if std::fs::remove_dir(&d).is_err() {
+                    break;
+                }
+                dir = d.parent().map(Path::to_path_buf);
+            }
+        }
+    }
+    Ok((staged, partitions))
+}
+
+fn no_rows(dir: &Path) -> WriteError {
+    WriteError::Parquet { path: dir.to_path_buf(), source: PolarsError::NoData("no part held the rows counted".into()) }
+}
+
+/// The rows of `parts` (of one year), in order, as one single-chunk frame.
+fn assemble(parts: &[&Part], year: Option<(&str, i32)>) -> Result<Option<DataFrame>, WriteError> {
+    let frames: Vec<Option<DataFrame>> = parts.par_iter().map(|p| p.read(year)).collect::<Result<_, PartError>>()?;
+    let mut frames = frames.into_iter().flatten();
+    let Some(mut all) = frames.next() else { return Ok(None) };
+    for frame in frames {
+        all.vstack_mut_owned(frame).map_err(|source| WriteError::Parquet { path: PathBuf::from("staging"), source })?;
+    }
+    all.rechunk_mut_par();
+    Ok(Some(all))
 }
 
 fn issues_frame(issues: &[ValidationIssue]) -> PolarsResult<DataFrame> {
@@ -124,6 +191,9 @@ fn write_csv<T: serde::Serialize>(path: &Path, rows: &[T]) -> Result<(), WriteEr
     }
     writer.flush().map_err(write_err(path))
 }
+
+/// The files [`write_validation`] writes under `validation/`.
+pub(crate) const VALIDATION_FILES: [&str; 4] = ["issues.parquet", "issues.csv", "sheets.parquet", "sheets.csv"];
 
 /// Writes `validation/issues.{parquet,csv}` and `validation/sheets.{parquet,csv}`.
 pub fn write_validation(out: &Path, issues: &[ValidationIssue], accounts: &[SheetAccount]) -> Result<(), WriteError> {

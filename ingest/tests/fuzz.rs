@@ -151,7 +151,7 @@ fn ingest_one(name: &str, bytes: &[u8]) -> Result<(), String> {
     let input: PathBuf = tmp.path().join("in");
     std::fs::create_dir_all(&input).map_err(|e| e.to_string())?;
     std::fs::write(input.join(name), bytes).map_err(|e| e.to_string())?;
-    let config = IngestConfig { input, out: tmp.path().join("out"), limits: Limits::default(), hasher: PersonIdHasher::new(b"fuzz-key-0123456789abcdef") };
+    let config = IngestConfig { input, out: tmp.path().join("out"), limits: Limits::default(), hasher: PersonIdHasher::new(b"fuzz-key-0123456789abcdef"), reuse: None };
     let summary = ingest(&config, &()).map_err(|e| format!("ingestion failed: {e}"))?;
     for a in &summary.accounts {
         if !a.balances() {

@@ -27,7 +27,7 @@ const MEMORY_BOUND_MIB: i64 = 1536;
 fn hostile_child() {
     let input = PathBuf::from(std::env::var("HESTAT_HOSTILE_IN").expect("HESTAT_HOSTILE_IN"));
     let out = PathBuf::from(std::env::var("HESTAT_HOSTILE_OUT").expect("HESTAT_HOSTILE_OUT"));
-    let config = IngestConfig { input, out, limits: Limits::default(), hasher: PersonIdHasher::new(b"hostile-input-key-0123456789") };
+    let config = IngestConfig { input, out, limits: Limits::default(), hasher: PersonIdHasher::new(b"hostile-input-key-0123456789"), reuse: None };
     ingest(&config, &()).expect("ingestion finishes");
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     let peak = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).map(|v| v.trim().trim_end_matches("kB").trim().to_string()).expect("VmHWM");

@@ -69,7 +69,7 @@ fn new_run() -> Run {
 }
 
 fn run_with(run: &Run, limits: Limits) -> IngestSummary {
-    let config = IngestConfig { input: run.input.clone(), out: run.out.clone(), limits, hasher: PersonIdHasher::new(KEY) };
+    let config = IngestConfig { input: run.input.clone(), out: run.out.clone(), limits, hasher: PersonIdHasher::new(KEY), reuse: None };
     let summary = ingest(&config, &()).expect("ingest runs");
     for account in &summary.accounts {
         assert!(account.balances(), "accounting does not balance: {account:?}");
@@ -886,4 +886,162 @@ fn xlsb_formula_cells_with_an_error_result_are_excel_errors_not_empty_cells() {
         ]
     );
     assert!(issues_with_rule(&s, "xlsb_cells_missing").is_empty(), "no cell is lost: no warning");
+}
+
+// ---- Re-runs: what is reused, and what is read again ----
+
+fn run_reusing(run: &Run, code: &str, limits: Limits, key: &[u8]) -> IngestSummary {
+    let config = IngestConfig { input: run.input.clone(), out: run.out.clone(), limits, hasher: PersonIdHasher::new(key), reuse: Some(code.into()) };
+    let summary = ingest(&config, &()).expect("ingest runs");
+    for account in &summary.accounts {
+        assert!(account.balances(), "accounting does not balance: {account:?}");
+    }
+    summary
+}
+
+/// Every staging and validation file: bytes and modification time (the cache left out).
+fn outputs_with_times(out: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
+    let mut files: Vec<_> = all_output_bytes(out)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(out.join("cache")))
+        .map(|(p, b)| {
+            let time = std::fs::metadata(&p).unwrap().modified().unwrap();
+            (p, b, time)
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// The registry, U1 (an unknown HEI, a duplicate, an IIN) and U2 (the same IIN: a student in
+/// two HEIs).
+fn two_universities(run: &Run) {
+    registry_csv(&run.input);
+    write_xlsx(
+        &run.input.join("U1.xlsx"),
+        &[("S", student_sheet(vec![
+            student_row("U1", S("D-1")),
+            student_row("U1", S("871231400555")),
+            student_row("U1", S("D-1")),
+            student_row("U9", S("D-2")),
+        ]))],
+    );
+    write_xlsx(&run.input.join("U2.xlsx"), &[("S", student_sheet(vec![student_row("U2", N(871231400555.0)), student_row("U2", S("D-3"))]))]);
+}
+
+fn same_result(a: &IngestSummary, b: &IngestSummary) {
+    assert_eq!(a.accounts, b.accounts);
+    assert_eq!(a.issues, b.issues);
+    assert_eq!(a.staged_rows, b.staged_rows);
+    assert_eq!((a.files_read, a.files_rejected), (b.files_read, b.files_rejected));
+}
+
+/// Staging and validation bytes of `out`, by path relative to it.
+fn output_bytes(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    outputs_with_times(out).into_iter().map(|(p, b, _)| (p.strip_prefix(out).unwrap().to_path_buf(), b)).collect()
+}
+
+#[test]
+fn an_unchanged_input_folder_is_recognised_and_nothing_is_read_or_written() {
+    let run = new_run();
+    two_universities(&run);
+    let first = run_reusing(&run, "code-1", Limits::default(), KEY);
+    assert_eq!((first.files_reused, first.unchanged), (0, false));
+    let before = outputs_with_times(&run.out);
+    assert_eq!(before.len(), 7, "{:?}", before.iter().map(|f| &f.0).collect::<Vec<_>>());
+
+    let again = run_reusing(&run, "code-1", Limits::default(), KEY);
+    assert_eq!((again.files_reused, again.unchanged), (3, true));
+    same_result(&first, &again);
+    assert_eq!(issues_with_rule(&again, "student_in_several_heis").len(), 1);
+    // Not one file rewritten: same bytes, same times.
+    assert!(outputs_with_times(&run.out) == before, "a run on unchanged inputs rewrote its outputs");
+
+    // An output removed by hand is not taken for an unchanged run: every file comes from the
+    // kept readings, and the result is the same.
+    std::fs::remove_file(run.out.join("validation/issues.csv")).unwrap();
+    let repaired = run_reusing(&run, "code-1", Limits::default(), KEY);
+    assert_eq!((repaired.files_reused, repaired.unchanged), (3, false));
+    same_result(&first, &repaired);
+    let now: Vec<_> = outputs_with_times(&run.out).into_iter().map(|(p, b, _)| (p, b)).collect();
+    assert!(now == before.iter().map(|(p, b, _)| (p.clone(), b.clone())).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_changed_file_alone_is_read_again_and_the_checks_across_files_still_see_every_file() {
+    let run = new_run();
+    two_universities(&run);
+    run_reusing(&run, "code-1", Limits::default(), KEY);
+    // U2 no longer lists the student that U1 also lists.
+    write_xlsx(&run.input.join("U2.xlsx"), &[("S", student_sheet(vec![student_row("U2", S("D-3")), student_row("U2", S("D-4"))]))]);
+    let changed = run_reusing(&run, "code-1", Limits::default(), KEY);
+    assert_eq!((changed.files_reused, changed.unchanged), (2, false), "the registry and U1 are reused, U2 is read");
+    // U1's own issues come from its kept reading; the warning across files is gone.
+    assert_eq!(
+        errors(&changed),
+        vec![
+            ("U1.xlsx".into(), "S".into(), "B5".into(), "hei_code".into(), "U9".into(), "unknown_hei".into()),
+            ("U1.xlsx".into(), "S".into(), "C2".into(), "student_id".into(), "D-1".into(), "duplicate_student".into()),
+            ("U1.xlsx".into(), "S".into(), "C4".into(), "student_id".into(), "D-1".into(), "duplicate_student".into()),
+        ]
+    );
+    assert!(issues_with_rule(&changed, "student_in_several_heis").is_empty());
+    let a = account(&changed, "U1.xlsx", "S");
+    assert_eq!((a.rows_read, a.loaded, a.quarantined), (4, 1, 3));
+    assert_eq!(strings(&staged(&run.out, "students", "academic_year=2024"), "student_id").len(), 3);
+
+    // Exactly what a run that reuses nothing makes of the same folder.
+    let fresh = Run { _tmp: tempfile::tempdir().unwrap(), input: run.input.clone(), out: run._tmp.path().join("fresh") };
+    let from_scratch = run_ingest(&fresh);
+    same_result(&from_scratch, &changed);
+    assert!(output_bytes(&run.out) == output_bytes(&fresh.out), "reused and fresh staging differ");
+}
+
+#[test]
+fn new_code_limits_or_key_read_again_what_they_affect() {
+    let run = new_run();
+    two_universities(&run);
+    let first = run_reusing(&run, "code-1", Limits::default(), KEY);
+    let staged_before = output_bytes(&run.out);
+    // Another hestat (code or code lists): every file is read again, with the same result.
+    let new_code = run_reusing(&run, "code-2", Limits::default(), KEY);
+    assert_eq!(new_code.files_reused, 0);
+    same_result(&first, &new_code);
+    assert!(output_bytes(&run.out) == staged_before);
+    // Other limits: every file again.
+    let limits = Limits { header_scan_rows: 20, ..Limits::default() };
+    assert_eq!(run_reusing(&run, "code-2", limits, KEY).files_reused, 0);
+    // Another identifier key: only the files whose IINs were pseudonymised are read again.
+    let other_key = b"another-key-0123456789abcdef";
+    let rekeyed = run_reusing(&run, "code-2", limits, other_key);
+    assert_eq!(rekeyed.files_reused, 1, "the registry holds no identifier");
+    let ids = strings(&staged(&run.out, "students", "academic_year=2024"), "student_id");
+    let hash = PersonIdHasher::new(other_key).pseudonymise("871231400555".into()).into_owned();
+    assert_eq!(ids, vec![Some(hash.clone()), Some(hash), Some("D-3".to_string())]);
+}
+
+#[test]
+fn a_damaged_or_missing_kept_reading_is_read_again() {
+    let run = new_run();
+    two_universities(&run);
+    let first = run_reusing(&run, "code-1", Limits::default(), KEY);
+    let cache = run.out.join("cache/ingest");
+    let kept: Vec<PathBuf> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
+    let parts: Vec<&PathBuf> = kept.iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")).collect();
+    let entries: Vec<&PathBuf> = kept.iter().filter(|p| p.to_string_lossy().ends_with(".entry.json")).collect();
+    assert_eq!((parts.len(), entries.len()), (3, 3), "{kept:?}");
+    // One file's part truncated, another file's entry garbled; a new file makes it a new run.
+    let stem = |p: &Path| p.file_name().unwrap().to_string_lossy().split('.').next().unwrap().to_string();
+    let garbled = entries.iter().find(|e| stem(e) != stem(parts[0])).unwrap();
+    std::fs::write(parts[0], b"PAR1").unwrap();
+    std::fs::write(garbled, b"{not json").unwrap();
+    std::fs::write(run.input.join("pop.csv"), "year,region,age,population\n2024,KZ-75,18,100\n").unwrap();
+    let again = run_reusing(&run, "code-1", Limits::default(), KEY);
+    assert_eq!(again.files_reused, 1, "two of the three kept readings are unusable");
+    assert_eq!(again.accounts[..first.accounts.len()], first.accounts[..], "the same accounts, the new file last");
+    assert_eq!(again.staged_rows.iter().find(|(f, _)| f.name() == "population").map(|r| r.1), Some(1));
+    // Entries not used by the last run are removed.
+    run_reusing(&run, "code-2", Limits::default(), KEY);
+    let left = std::fs::read_dir(&cache).unwrap().filter(|e| e.as_ref().unwrap().path().to_string_lossy().ends_with(".entry.json")).count();
+    assert_eq!(left, 4);
 }

@@ -618,7 +618,7 @@ fn check_format(format: Format, all: &[Variant], labels: &Labels, headers: &BTre
         written.push((index, file));
     }
     let hasher = PersonIdHasher::new(KEY);
-    let config = IngestConfig { input: input.clone(), out: out.clone(), limits: Limits::default(), hasher: PersonIdHasher::new(KEY) };
+    let config = IngestConfig { input: input.clone(), out: out.clone(), limits: Limits::default(), hasher: PersonIdHasher::new(KEY), reuse: None };
     let summary: IngestSummary = ingest(&config, &()).expect("ingest runs");
     let mut problems = Vec::new();
     for account in &summary.accounts {

@@ -140,23 +140,36 @@ pub fn publish(settings: &PublishSettings) -> Result<PublishSummary, PublishErro
         })
         .collect();
     let mut publication = Publication::new(out, MANAGED.to_vec())?;
-    for table in &tables {
-        let id = table.indicator.id;
-        let fail = |e: Box<dyn std::error::Error + Send + Sync>| PublishError::Table { id: id.to_string(), source: e };
-        publication.write(&format!("tables/{id}.parquet"), &tables::parquet_bytes(&table.protected.frame, &table.metadata).map_err(|e| fail(e.into()))?)?;
-        publication.write(&format!("tables/{id}.csv"), &tables::csv_bytes(&table.protected.frame).map_err(|e| fail(e.into()))?)?;
-    }
     let time = publication_time(&inputs);
-    publication.write("tables/report_tables.xlsx", &workbook::workbook(&tables, settings.synthetic, time)?)?;
-    timings.push(("tables", clock.elapsed()));
-
-    let clock = Instant::now();
-    let drawn = charts::draw_all(&tables)?;
+    // The workbook (most of the work) is written on a second thread while the table files
+    // and the charts are made on this one; the files are committed in the same order.
+    let (table_files, workbook, drawn) = std::thread::scope(|scope| {
+        let workbook = scope.spawn(|| workbook::workbook(&tables, settings.synthetic, time));
+        let table_files: Result<Vec<(String, Vec<u8>)>, PublishError> = tables
+            .iter()
+            .map(|table| {
+                let id = table.indicator.id;
+                let fail = |e: Box<dyn std::error::Error + Send + Sync>| PublishError::Table { id: id.to_string(), source: e };
+                let parquet = tables::parquet_bytes(&table.protected.frame, &table.metadata).map_err(|e| fail(e.into()))?;
+                let csv = tables::csv_bytes(&table.protected.frame).map_err(|e| fail(e.into()))?;
+                Ok([(format!("tables/{id}.parquet"), parquet), (format!("tables/{id}.csv"), csv)])
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|pairs| pairs.into_iter().flatten().collect());
+        let drawn = charts::draw_all(&tables);
+        let workbook = workbook.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (table_files, workbook, drawn)
+    });
+    for (path, bytes) in table_files? {
+        publication.write(&path, &bytes)?;
+    }
+    publication.write("tables/report_tables.xlsx", &workbook?)?;
+    let drawn = drawn?;
     for chart in &drawn {
         publication.write(&chart.svg_path(), chart.svg.as_bytes())?;
         publication.write(&chart.png_path(), &chart.png)?;
     }
-    timings.push(("charts", clock.elapsed()));
+    timings.push(("tables, workbook and charts", clock.elapsed()));
 
     let clock = Instant::now();
     let fingerprint = catalog::input_fingerprint(&inputs);
