@@ -311,7 +311,7 @@ fn report_universities(file: Option<&std::path::Path>) -> anyhow::Result<Vec<(St
 
 fn check_reference(out: &std::path::Path, universities: Option<&std::path::Path>, reuse: bool) -> anyhow::Result<u8> {
     let crosswalk = match universities {
-        Some(file) => format!("{}", std::fs::read(file).map(|b| hestat_ingest::reuse::hex(&<sha2::Sha256 as sha2::Digest>::digest(&b))).unwrap_or_default()),
+        Some(file) => std::fs::read(file).map(|b| hestat_ingest::reuse::hex(&<sha2::Sha256 as sha2::Digest>::digest(&b))).unwrap_or_default(),
         None => "embedded".to_string(),
     };
     reusable_stage(&stages::CHECK, out, &[out.join(hestat_transform::RESTRICTED)], &crosswalk, reuse, || check_reference_now(out, universities))

@@ -76,6 +76,18 @@ fn load(out: &Path) -> Record {
     std::fs::read(out.join(RECORD)).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
 }
 
+/// Writes the record whole or not at all (a temporary file renamed).
+fn save(out: &Path, record: &Record) -> anyhow::Result<()> {
+    let path = out.join(RECORD);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&temporary, serde_json::to_vec_pretty(record)?)?;
+    std::fs::rename(&temporary, &path)?;
+    Ok(())
+}
+
 impl Stage {
     /// The stage's key for a run with `settings` on the files now at or under `reads`.
     pub fn key(&self, out: &Path, reads: &[PathBuf], settings: &str) -> String {
@@ -96,14 +108,7 @@ impl Stage {
     pub fn record(&self, out: &Path, key: String) -> anyhow::Result<()> {
         let mut record = load(out);
         record.stages.insert(self.name.to_string(), StageRecord { key, wrote: identities(out, self.written(out)) });
-        let path = out.join(RECORD);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&temporary, serde_json::to_vec_pretty(&record)?)?;
-        std::fs::rename(&temporary, &path)?;
-        Ok(())
+        save(out, &record)
     }
 
     fn written(&self, out: &Path) -> Vec<PathBuf> {
@@ -115,7 +120,7 @@ impl Stage {
     pub fn forget(&self, out: &Path) -> anyhow::Result<()> {
         let mut record = load(out);
         if record.stages.remove(self.name).is_some() {
-            std::fs::write(out.join(RECORD), serde_json::to_vec_pretty(&record)?)?;
+            save(out, &record)?;
         }
         Ok(())
     }

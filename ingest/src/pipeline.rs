@@ -240,8 +240,10 @@ fn ingest_in_pool(config: &IngestConfig, progress: &dyn Progress) -> Result<Inge
     let hash_time = clock.elapsed();
     let cache = FileCache::new(&config.out, config.reuse.as_deref(), &config.limits, config.hasher.fingerprint());
     let run_key = cache.run_key(&inputs, &skipped, config.hasher.ephemeral);
+    // The last run's record is read once: it tells an unchanged run, and which staging
+    // partitions can be kept.
     let last_run = cache.last_run();
-    if let Some(record) = last_run.filter(|r| FileCache::unchanged(r, &run_key, &config.out)) {
+    if let Some(record) = last_run.as_ref().filter(|r| FileCache::unchanged(r, &run_key, &config.out)) {
         for (_, rel) in &files {
             progress.file_done(rel);
         }
@@ -252,8 +254,8 @@ fn ingest_in_pool(config: &IngestConfig, progress: &dyn Progress) -> Result<Inge
             files_rejected: record.files_rejected,
             files_reused: record.files_read,
             unchanged: true,
-            accounts: record.accounts,
-            issues: record.issues,
+            accounts: record.accounts.clone(),
+            issues: record.issues.clone(),
             staged_rows,
             timings,
         });
@@ -306,7 +308,6 @@ fn ingest_in_pool(config: &IngestConfig, progress: &dyn Progress) -> Result<Inge
     issues.extend(cross_file);
     let check_time = clock.elapsed() - hash_time - read_time;
 
-    let last_run = cache.last_run();
     let (staged_rows, partitions) = writer::write_staging(&config.out, &staged, &inputs, last_run.as_ref())?;
     drop(staged);
     writer::write_validation(&config.out, &issues, &accounts)?;
