@@ -43,8 +43,13 @@ fn run(root: &Path, scale: &str, out: &Path) -> Measured {
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(output.status.code().is_some_and(|c| c <= 1), "hestat run: {stderr}");
     let peak_mib = stderr.lines().last().and_then(|l| l.trim().parse::<f64>().ok()).map_or(f64::NAN, |kib| kib / 1024.0);
-    let stages = stderr.lines().find_map(|l| l.strip_prefix("hestat: stages: ")).unwrap_or("").to_string();
-    let reused = stdout.lines().find(|l| l.starts_with("reused: ")).unwrap_or("reused: nothing").to_string();
+    // The run's summary: its `time` line, and what its `files` line says was reused.
+    let stages = stdout.lines().find_map(|l| l.strip_prefix("time      ")).unwrap_or("").to_string();
+    let reused = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("files     "))
+        .and_then(|l| l.split_once(" refused, ").map(|(_, r)| r.to_string()))
+        .unwrap_or_else(|| "nothing reused".to_string());
     Measured { seconds, peak_mib, stages, reused }
 }
 

@@ -7,7 +7,7 @@
 //! [limits]
 //! max_part_bytes = 1073741824          # an archive part may expand to at most 1 GiB
 //! max_total_bytes = 4294967296         # all parts of one archive together
-//! max_sheet_cells = 20000000           # cells a sheet may declare
+//! max_sheet_cells = 20000000           # cells a sheet may hold (its declared range may be larger: a warning)
 //! header_scan_rows = 30                # rows from the top that may hold the header
 //!
 //! [disclosure]

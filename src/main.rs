@@ -5,6 +5,7 @@ mod config;
 mod dataset;
 mod stages;
 mod summary;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,9 +46,12 @@ enum Command {
         input: PathBuf,
         #[arg(long, default_value = "out")]
         out: PathBuf,
-        /// Print the accounting as JSON instead of a table.
+        /// Print the accounting as JSON instead of the summary.
         #[arg(long)]
         json: bool,
+        /// Also print the accounting of every sheet (as in validation/sheets.csv).
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Compute every indicator from a staging folder into OUT/restricted (tidy tables,
     /// Parquet and CSV; unsuppressed, not for publication).
@@ -110,14 +114,43 @@ enum Command {
         #[arg(long, default_value = "out")]
         publication: PathBuf,
     },
+    /// Check a university's files before they are sent, exactly as the national run would
+    /// read them (same readers, rules and cell references), without the rest of the country:
+    /// codes against the code lists, the HEI code against the registry, duplicate students
+    /// within the files given. Writes no staging. Exit 0: the files would load without a
+    /// refused file, sheet or row; 1: they would not; 2: usage error.
+    Validate {
+        /// Files or folders to check.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The ministry's HEI registry (a workbook or CSV with an `hei` sheet); default: the
+        /// embedded SYNTHETIC registry.
+        #[arg(long)]
+        registry: Option<PathBuf>,
+        /// Language of the problems and of the feedback workbook.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+        /// Also write a feedback workbook: every problem with its cell, value, rule and what
+        /// to do, and a copy of each sheet with problems, its offending cells highlighted
+        /// and a note on each.
+        #[arg(long, value_name = "FILE.xlsx")]
+        feedback: Option<PathBuf>,
+        /// Print the sheets and every issue as JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run every stage on the embedded default dataset (the SYNTHETIC national dataset,
     /// generated into the cache folder on first use): ingest, transform, the reference
     /// check and the publication.
     Run {
         #[arg(long, default_value = "out")]
         out: PathBuf,
+        /// Print the ingestion's accounting as JSON instead of the summary.
         #[arg(long)]
         json: bool,
+        /// Also print the accounting of every sheet (as in validation/sheets.csv).
+        #[arg(long, short)]
+        verbose: bool,
         /// Multiply the students and staff of the embedded dataset (10 = ten times the
         /// national size, for measuring; generated once per scale).
         #[arg(long, default_value_t = 1.0)]
@@ -145,6 +178,37 @@ enum Command {
     /// Print the indicator catalogue: id, title, dimensions, unit, sources, the report table
     /// it reproduces (Markdown).
     Catalogue,
+    /// Print the shell completion script for SHELL (`hestat completions bash >
+    /// ~/.local/share/bash-completion/completions/hestat`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page of hestat (roff: `hestat man | man -l -`), or with --out write one
+    /// page per command into DIR (hestat.1, hestat-validate.1, …).
+    Man {
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// A language of the messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LangArg {
+    En,
+    Ru,
+    Kk,
+}
+
+impl LangArg {
+    fn lang(self) -> hestat_contract::Lang {
+        use hestat_contract::Lang;
+        match self {
+            LangArg::En => Lang::En,
+            LangArg::Ru => Lang::Ru,
+            LangArg::Kk => Lang::Kk,
+        }
+    }
 }
 
 /// How `hestat query` writes its result.
@@ -204,34 +268,40 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let config = config::Config::load(cli.config.as_deref())?;
     let reuse = !cli.no_reuse;
     match cli.command {
-        Command::Ingest { input, out, json } => ingest(&config, input, out, json, reuse),
-        Command::Transform { staging, out } => transform(&staging, &out, reuse),
-        Command::CheckReference { out, universities } => check_reference(&out, universities.as_deref(), reuse),
-        Command::Publish { out, synthetic } => publish(&config, &out, synthetic, reuse),
+        Command::Ingest { input, out, json, verbose } => {
+            let clock = std::time::Instant::now();
+            let (code, summary) = ingest(&config, &input, &out, reuse)?;
+            let stages = [summary::StageTime { name: "ingest", took: clock.elapsed(), reused: summary.unchanged }];
+            print_ingestion(&summary, &input, false, json, verbose, &stages, &summary::Outputs { out, report: None })?;
+            Ok(code)
+        }
+        Command::Transform { staging, out } => transform(&staging, &out, reuse).map(|r| r.code),
+        Command::CheckReference { out, universities } => check_reference(&out, universities.as_deref(), reuse).map(|r| r.code),
+        Command::Publish { out, synthetic } => publish(&config, &out, synthetic, reuse).map(|r| r.code),
         Command::Notebooks { out, publication } => {
             let written = hestat_notebooks_export::write_notebooks(&publication, &out)?;
             eprintln!("hestat: {} notebooks in {} (index.ipynb first); they read {}", written.len(), out.display(), publication.display());
             Ok(exit::SUCCESS)
         }
         Command::Query { sql, out, list, restricted, format, output } => query(&out, sql.as_deref(), list, restricted, format, output.as_deref()),
-        Command::Run { out, json, scale } => {
+        Command::Validate { paths, registry, lang, feedback, json } => validate(&config, paths, registry, lang.lang(), feedback, json),
+        Command::Run { out, json, verbose, scale } => {
             let input = dataset::national(&config.cache_dir(), scale).context("cannot generate the embedded default dataset")?;
             eprintln!("hestat: embedded default dataset (SYNTHETIC, not real students) at {}", input.display());
-            let mut stages = Vec::new();
             let clock = std::time::Instant::now();
-            let ingested = ingest(&config, input, out.clone(), json, reuse)?;
-            stages.push(("ingest", clock.elapsed()));
-            let clock = std::time::Instant::now();
-            let transformed = transform(&out.join("staging"), &out, reuse)?;
-            stages.push(("transform", clock.elapsed()));
-            let clock = std::time::Instant::now();
-            let checked = check_reference(&out, None, reuse)?;
-            stages.push(("reference check", clock.elapsed()));
-            let clock = std::time::Instant::now();
-            let published = publish(&config, &out, true, reuse)?;
-            stages.push(("publish", clock.elapsed()));
-            eprintln!("hestat: stages: {}", stages.iter().map(|(s, d)| format!("{s} {:.2} s", d.as_secs_f64())).collect::<Vec<_>>().join(", "));
-            eprintln!("hestat: report: {}", hestat_reports::report_page(&out).display());
+            let (ingested, summary) = ingest(&config, &input, &out, reuse)?;
+            let mut stages = vec![summary::StageTime { name: "ingest", took: clock.elapsed(), reused: summary.unchanged }];
+            let mut later = |name: &'static str, stage: &dyn Fn() -> anyhow::Result<Ran>| -> anyhow::Result<u8> {
+                let clock = std::time::Instant::now();
+                let ran = stage()?;
+                stages.push(summary::StageTime { name, took: clock.elapsed(), reused: ran.reused });
+                Ok(ran.code)
+            };
+            let transformed = later("transform", &|| transform(&out.join("staging"), &out, reuse))?;
+            let checked = later("reference check", &|| check_reference(&out, None, reuse))?;
+            let published = later("publish", &|| publish(&config, &out, true, reuse))?;
+            let outputs = summary::Outputs { out: out.clone(), report: Some(hestat_reports::report_page(&out)) };
+            print_ingestion(&summary, &input, true, json, verbose, &stages, &outputs)?;
             Ok(ingested.max(transformed).max(checked).max(published))
         }
         Command::Generate { out, years, seed, scale, only } => {
@@ -263,24 +333,54 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             print!("{}", hestat_transform::catalogue::catalogue_markdown(&hestat_transform::catalogue::catalogue()));
             Ok(exit::SUCCESS)
         }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "hestat", &mut script);
+            print_bytes(&script)?;
+            Ok(exit::SUCCESS)
+        }
+        Command::Man { out } => {
+            let command = <Cli as clap::CommandFactory>::command();
+            match out {
+                Some(dir) => {
+                    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                    clap_mangen::generate_to(command, &dir).with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
+                    eprintln!("hestat: man pages in {}", dir.display());
+                }
+                None => {
+                    let mut page = Vec::new();
+                    clap_mangen::Man::new(command).render(&mut page)?;
+                    print_bytes(&page)?;
+                }
+            }
+            Ok(exit::SUCCESS)
+        }
     }
+}
+
+/// How a stage after ingestion ended.
+struct Ran {
+    /// Its exit code.
+    code: u8,
+    /// It was not run: its outputs of the last run were kept.
+    reused: bool,
 }
 
 /// Runs `work` unless `stage` ran last on the same inputs, code and settings and its files are
 /// untouched (then they are kept as they are).
-fn reusable_stage(stage: &stages::Stage, out: &std::path::Path, reads: &[PathBuf], settings: &str, reuse: bool, work: impl FnOnce() -> anyhow::Result<u8>) -> anyhow::Result<u8> {
+fn reusable_stage(stage: &stages::Stage, out: &std::path::Path, reads: &[PathBuf], settings: &str, reuse: bool, work: impl FnOnce() -> anyhow::Result<u8>) -> anyhow::Result<Ran> {
     let key = stage.key(out, reads, settings);
     if reuse && stage.unchanged(out, &key) {
         eprintln!("hestat: {}: inputs, settings and code as in the last run: its outputs are kept (--no-reuse runs it again)", stage.name);
-        return Ok(exit::SUCCESS);
+        return Ok(Ran { code: exit::SUCCESS, reused: true });
     }
     stage.forget(out)?;
     let code = work()?;
     stage.record(out, key)?;
-    Ok(code)
+    Ok(Ran { code, reused: false })
 }
 
-fn transform(staging: &std::path::Path, out: &std::path::Path, reuse: bool) -> anyhow::Result<u8> {
+fn transform(staging: &std::path::Path, out: &std::path::Path, reuse: bool) -> anyhow::Result<Ran> {
     reusable_stage(&stages::TRANSFORM, out, &[staging.to_path_buf()], "", reuse, || transform_now(staging, out))
 }
 
@@ -309,7 +409,7 @@ fn report_universities(file: Option<&std::path::Path>) -> anyhow::Result<Vec<(St
     hestat_check::report_universities(&text).with_context(|| format!("{} is not a crosswalk of university names to registry codes", file.display()))
 }
 
-fn check_reference(out: &std::path::Path, universities: Option<&std::path::Path>, reuse: bool) -> anyhow::Result<u8> {
+fn check_reference(out: &std::path::Path, universities: Option<&std::path::Path>, reuse: bool) -> anyhow::Result<Ran> {
     let crosswalk = match universities {
         Some(file) => std::fs::read(file).map(|b| hestat_ingest::reuse::hex(&<sha2::Sha256 as sha2::Digest>::digest(&b))).unwrap_or_default(),
         None => "embedded".to_string(),
@@ -364,19 +464,12 @@ fn query(out: &std::path::Path, sql: Option<&str>, list: bool, restricted: bool,
     };
     match output {
         Some(path) => std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?,
-        None => {
-            use std::io::Write;
-            // A reader that stops early (`| head`) is not an error.
-            match std::io::stdout().write_all(&bytes) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
-                _ => {}
-            }
-        }
+        None => print_bytes(&bytes)?,
     }
     Ok(exit::SUCCESS)
 }
 
-fn publish(config: &config::Config, out: &std::path::Path, synthetic: bool, reuse: bool) -> anyhow::Result<u8> {
+fn publish(config: &config::Config, out: &std::path::Path, synthetic: bool, reuse: bool) -> anyhow::Result<Ran> {
     let rule = config.disclosure_rule()?;
     let reads = [out.join(hestat_transform::RESTRICTED), out.join("staging").join(hestat_contract::layout::INPUTS_FILE), out.join("validation")];
     let settings = format!("{rule:?} synthetic={synthetic} SOURCE_DATE_EPOCH={:?}", std::env::var("SOURCE_DATE_EPOCH").ok());
@@ -403,10 +496,33 @@ fn publish_now(out: &std::path::Path, rule: hestat_reports::disclosure::Rule, sy
     Ok(exit::SUCCESS)
 }
 
-fn ingest(config: &config::Config, input: PathBuf, out: PathBuf, json: bool, reuse: bool) -> anyhow::Result<u8> {
+fn validate(config: &config::Config, paths: Vec<PathBuf>, registry: Option<PathBuf>, lang: hestat_contract::Lang, feedback: Option<PathBuf>, json: bool) -> anyhow::Result<u8> {
+    use hestat_ingest::submission::{check_submission, Registry, SubmissionCheck};
+    let shown_registry = registry.as_ref().map(|p| p.display().to_string());
+    let registry = match registry {
+        Some(file) => Registry::File(file),
+        None => Registry::Codes(hestat_synthetic::registry::registry().iter().map(|h| h.code.clone()).collect()),
+    };
+    let check = SubmissionCheck { paths, limits: config.limits(), hasher: config.hasher()?, registry };
+    let report = check_submission(&check)?;
+    if json {
+        print_bytes(format!("{}\n", validate::problems_json(&report, lang)?).as_bytes())?;
+    } else {
+        print_bytes(validate::problems_text(&report, lang, shown_registry.as_deref()).as_bytes())?;
+    }
+    if let Some(path) = feedback {
+        let written = hestat_ingest::feedback::write_feedback(&report, lang, &path)?;
+        let words = validate::words(lang);
+        let what = words.feedback_written.replace("{problems}", &written.problems.to_string()).replace("{copies}", &written.copies.len().to_string());
+        eprintln!("hestat: {}: {} ({what})", words.feedback, path.display());
+    }
+    Ok(if report.loads_cleanly() { exit::SUCCESS } else { exit::REJECTED_INPUT })
+}
+
+fn ingest(config: &config::Config, input: &std::path::Path, out: &std::path::Path, reuse: bool) -> anyhow::Result<(u8, hestat_ingest::IngestSummary)> {
     let ingest_config = hestat_ingest::IngestConfig {
-        input,
-        out: out.clone(),
+        input: input.to_path_buf(),
+        out: out.to_path_buf(),
         limits: config.limits(),
         hasher: config.hasher()?,
         reuse: reuse.then(|| stages::INGEST_CODE.to_string()),
@@ -415,11 +531,41 @@ fn ingest(config: &config::Config, input: PathBuf, out: PathBuf, json: bool, reu
     let result = hestat_ingest::ingest(&ingest_config, &progress);
     progress.finish();
     let summary = result?;
-    eprintln!("hestat: ingest: {}", summary.timings.iter().map(|(what, d)| format!("{what} {:.2} s", d.as_secs_f64())).collect::<Vec<_>>().join(", "));
-    if json {
-        println!("{}", summary::to_json(&summary)?);
+    let code = if summary.has_rejections() { exit::REJECTED_INPUT } else { exit::SUCCESS };
+    Ok((code, summary))
+}
+
+/// What `ingest` and `run` print at the end: the JSON accounting, or the per-sheet table
+/// (`--verbose`) and the one-screen summary.
+fn print_ingestion(
+    summary: &hestat_ingest::IngestSummary,
+    input: &std::path::Path,
+    synthetic: bool,
+    json: bool,
+    verbose: bool,
+    stages: &[summary::StageTime],
+    outputs: &summary::Outputs,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let text = if json {
+        format!("{}\n", summary::to_json(summary)?)
     } else {
-        print!("{}", summary::accounting_table(&summary, &out));
+        let table = if verbose { format!("{}\n", summary::accounting_table(summary)) } else { String::new() };
+        table + &summary::one_screen(summary, input, synthetic, stages, outputs)
+    };
+    // anstream drops the colours when stdout is not a terminal or NO_COLOR is set.
+    quiet_on_broken_pipe(anstream::stdout().write_all(text.as_bytes()))
+}
+
+/// Writes to standard output; a reader that stops early (`| head`) is not an error.
+fn print_bytes(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    quiet_on_broken_pipe(std::io::stdout().write_all(bytes))
+}
+
+fn quiet_on_broken_pipe(written: std::io::Result<()>) -> anyhow::Result<()> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
-    Ok(if summary.has_rejections() { exit::REJECTED_INPUT } else { exit::SUCCESS })
 }

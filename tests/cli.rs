@@ -61,6 +61,17 @@ fn handmade_submissions_are_ingested_with_every_row_accounted_for() {
             ("universities/HEI001/students_ru.xls", "Контингент", "I7", "9", "out_of_range"),
         ]
     );
+    // The rule's texts in the three languages, beside the reader's own message.
+    let out_of_range = issues.iter().find(|r| r[5] == "out_of_range").unwrap();
+    assert_eq!(
+        out_of_range[10..13],
+        [
+            "“9” is outside the possible range (Year of study). Check the value and correct it.",
+            "«9» вне допустимого диапазона (Курс). Проверьте и исправьте значение.",
+            hestat_contract::rules::message("out_of_range", hestat_contract::Lang::Kk, "9", "study_year").as_str(),
+        ]
+    );
+    assert!(out_of_range[12].contains("(Оқу курсы)"), "{out_of_range:?}");
     let sheets = read_csv(&tmp.path().join("out/validation/sheets.csv"));
     for row in &sheets {
         let n: Vec<u64> = row[5..9].iter().map(|v| v.parse().unwrap()).collect();
@@ -69,12 +80,19 @@ fn handmade_submissions_are_ingested_with_every_row_accounted_for() {
     assert!(tmp.path().join("out/staging/students/academic_year=2024/part-0.parquet").is_file());
     assert!(tmp.path().join("out/staging/hei/part-0.parquet").is_file());
 
-    // The table form: one line per sheet and a TOTAL line.
-    let (code, table, _) = hestat(&["ingest", "--input", "in", "--out", "out"], tmp.path());
+    // --verbose: one line per sheet and a TOTAL line, then the summary.
+    let (code, table, _) = hestat(&["ingest", "--input", "in", "--out", "out", "--verbose"], tmp.path());
     assert_eq!(code, 1);
     let total = table.lines().find(|l| l.starts_with("TOTAL")).unwrap();
     let numbers: Vec<&str> = total.split_whitespace().skip(1).collect();
     assert_eq!(numbers, vec!["32", "25", "5", "2"], "{table}");
+    assert_eq!(table.lines().filter(|l| l.starts_with("universities/") || l.starts_with("ministry/")).count(), sheets.len(), "{table}");
+    // Without it, the summary alone: the same totals, no line per sheet.
+    let (code, summary, _) = hestat(&["ingest", "--input", "in", "--out", "out"], tmp.path());
+    assert_eq!(code, 1);
+    assert!(!summary.contains("TOTAL"), "{summary}");
+    assert!(summary.contains("\nrows      32 read = 25 loaded + 5 skipped (blank, total and note rows) + 2 quarantined\n"), "{summary}");
+    assert!(summary.contains("\n  HEI001                       2  out_of_range 1, unknown_country 1\n"), "{summary}");
 }
 
 #[test]
@@ -114,7 +132,8 @@ fn exit_codes_distinguish_success_rejected_input_and_failure() {
     std::fs::write(input.join("broken.xlsx"), b"PK\x03\x04broken").unwrap();
     let (code, stdout, _) = hestat(&["ingest", "--input", "in", "--out", "out"], tmp.path());
     assert_eq!(code, 1);
-    assert!(stdout.contains("2 files read, 1 rejected"), "{stdout}");
+    // pop.csv is unchanged since the first run, so it is not read again.
+    assert!(stdout.contains("\nfiles     2 read, 1 refused, 1 unchanged since the last run (not read again)\n  corrupt_file               1  broken.xlsx\n"), "{stdout}");
     let (code, _, stderr) = hestat(&["ingest", "--input", "missing", "--out", "out"], tmp.path());
     assert_eq!(code, 2);
     assert!(stderr.contains("input folder missing does not exist"), "{stderr}");
@@ -242,4 +261,68 @@ fn run_generates_the_national_dataset_on_first_use_and_ingests_it() {
     assert_eq!(base("enrollment_by_region_level", &["2024", "Total", "Total"]), "625990");
     assert_eq!(base("enrollment_by_hei_level_funding_gender", &["2024", "Total", "Total", "Total", "Total"]), "625990");
     assert_eq!(base("staff_by_title", &["2024", "Total"]), "37612");
+}
+#[test]
+fn the_summary_names_the_warnings_that_need_a_decision_and_colours_only_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let header = "Academic year,HEI code,Student ID,Gender,Year of birth,Citizenship,Level of education,Educational program code,Year of study,Source of funding";
+    for (hei, students) in [("HEI001", ["S-1", "S-2"]), ("HEI002", ["S-2", "S-3"])] {
+        let dir = tmp.path().join("in/universities").join(hei);
+        std::fs::create_dir_all(&dir).unwrap();
+        let rows: Vec<String> = students.iter().map(|id| format!("2024,{hei},{id},F,2005,KAZ,bachelor,6B01107,1,state_grant")).collect();
+        std::fs::write(dir.join("students.csv"), format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_hestat"))
+        .args(["ingest", "--input", "in", "--out", "out"])
+        .current_dir(tmp.path())
+        .env_remove("HESTAT_ID_KEY")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{summary}");
+    let decisions: Vec<&str> = summary.lines().skip_while(|l| *l != "needs a decision:").skip(1).take_while(|l| l.starts_with("  ")).collect();
+    assert_eq!(
+        decisions,
+        [
+            "  student_in_several_heis 1 students enrolled in more than one university in the same year (counted in each): confirm with the universities",
+            "  ephemeral_id_key        no identifier key (HESTAT_ID_KEY): this run's IIN pseudonyms cannot be linked to other runs",
+        ],
+        "{summary}"
+    );
+    assert!(summary.contains("\nrows      4 read = 4 loaded + 0 skipped (blank, total and note rows) + 0 quarantined\n"), "{summary}");
+    assert!(!summary.contains('\u{1b}'), "no colours in a pipe: {summary:?}");
+    let coloured = |no_color: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hestat"));
+        command.args(["ingest", "--input", "in", "--out", "out"]).current_dir(tmp.path()).env("HESTAT_ID_KEY", "cli-test-key-0123456789").env("CLICOLOR_FORCE", "1");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        } else {
+            command.env_remove("NO_COLOR");
+        }
+        String::from_utf8_lossy(&command.output().unwrap().stdout).into_owned()
+    };
+    assert!(coloured(false).contains("\u{1b}[1mfiles     \u{1b}[0m"), "CLICOLOR_FORCE keeps the colours in a pipe");
+    assert!(!coloured(true).contains('\u{1b}'), "NO_COLOR wins");
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_definition() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, bash, _) = hestat(&["completions", "bash"], tmp.path());
+    assert_eq!(code, 0);
+    assert!(bash.contains("complete -F _hestat") && bash.contains("validate") && bash.contains("--feedback"), "{bash}");
+    let (code, zsh, _) = hestat(&["completions", "zsh"], tmp.path());
+    assert_eq!(code, 0);
+    assert!(zsh.starts_with("#compdef hestat") && zsh.contains("--lang=[Language of the problems"), "{zsh}");
+    let (code, man, _) = hestat(&["man"], tmp.path());
+    assert_eq!(code, 0);
+    assert!(man.starts_with(".ie \\n(.g .ds Aq \\(aq") && man.contains(".TH hestat 1") && man.contains("hestat\\-validate(1)"), "{man}");
+    let (code, _, stderr) = hestat(&["man", "--out", "man"], tmp.path());
+    assert_eq!(code, 0, "{stderr}");
+    let validate = std::fs::read_to_string(tmp.path().join("man/hestat-validate.1")).unwrap();
+    assert!(validate.contains("\\fB\\-\\-registry\\fR") && validate.contains("feedback"), "{validate}");
+    let (code, _, stderr) = hestat(&["completions", "tcsh"], tmp.path());
+    assert_eq!(code, 2, "{stderr}");
 }

@@ -30,9 +30,8 @@ fn published() -> &'static PathBuf {
         std::fs::write(root.join("hestat.toml"), format!("cache_dir = \"{}\"\n", root.join("cache").display())).unwrap();
         let output = hestat(&["run", "--out", "out"], &root);
         assert!(output.status.code() == Some(1), "the run completes (with the planted errors refused): {}", String::from_utf8_lossy(&output.stderr));
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains(&format!("hestat: report: {}", Path::new("out").join("report/index.html").display())), "{stderr}");
-        assert!(stderr.contains("hestat: stages: ingest "), "{stderr}");
+        // What the run printed, for the test of its summary.
+        std::fs::write(root.join("run-stdout.txt"), &output.stdout).unwrap();
         root.join("out")
     })
 }
@@ -58,6 +57,38 @@ fn text(frame: &DataFrame, column: &str, row: usize) -> String {
 /// Rows of a frame where the given columns have the given texts.
 fn rows_where(frame: &DataFrame, filter: &[(&str, &str)]) -> Vec<usize> {
     (0..frame.height()).filter(|r| filter.iter().all(|(c, v)| text(frame, c, *r) == *v)).collect()
+}
+
+#[test]
+fn the_run_ends_with_a_summary_that_fits_one_screen() {
+    let out = published();
+    let summary = std::fs::read_to_string(out.parent().unwrap().join("run-stdout.txt")).unwrap();
+    let lines: Vec<&str> = summary.lines().collect();
+    assert!(lines.len() <= 40, "{} lines: {summary}", lines.len());
+    assert!(!summary.contains("TOTAL"), "the per-sheet table only with --verbose: {summary}");
+    assert!(lines[0].ends_with("(SYNTHETIC embedded default dataset: not real students)"), "{summary}");
+    let line = |head: &str| lines.iter().find(|l| l.starts_with(head)).copied().unwrap_or_else(|| panic!("no {head:?} line: {summary}"));
+    assert_eq!(line("files "), "files     615 read, 1 refused");
+    assert_eq!(line("  corrupt_file "), "  corrupt_file               1  universities/HEI004/HEI004_2024_upload_interrupted.xlsx");
+    assert_eq!(line("sheets "), "sheets    1,551: 1,236 loaded, 0 refused, 315 without a table of the contract, 0 empty, 0 hidden");
+    assert_eq!(line("rows "), "rows      2,578,605 read = 2,577,900 loaded + 701 skipped (blank, total and note rows) + 4 quarantined");
+    assert_eq!(line("issues "), "issues    5 errors, 0 warnings, 1,315 notes");
+    // The four planted errors, by university, with their rules.
+    let ranked: Vec<&str> = lines.iter().skip_while(|l| !l.starts_with("quarantined rows by university")).skip(1).take(3).copied().collect();
+    assert_eq!(ranked, ["  HEI002                       2  duplicate_student 2", "  HEI001                       1  out_of_range 1", "  HEI003                       1  unknown_country 1"]);
+    // The figures are those of the validation report.
+    let sheets = std::fs::read_to_string(out.join("validation/sheets.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(sheets.as_bytes());
+    let column = reader.headers().unwrap().iter().position(|h| h == "loaded").unwrap();
+    let loaded: u64 = reader.records().map(|r| r.unwrap()[column].parse::<u64>().unwrap()).sum();
+    assert_eq!(loaded, 2_577_900);
+    let time = line("time ");
+    for stage in ["ingest ", " · transform ", " · reference check ", " · publish "] {
+        assert!(time.contains(stage), "{time}");
+    }
+    assert!(time.contains("(hash ") && time.contains(", read ") && time.contains(", checks ") && time.contains(", write "), "{time}");
+    assert_eq!(line("  validation report "), format!("  validation report     {}", Path::new("out").join("validation/issues.csv").display()));
+    assert_eq!(line("  HTML report "), format!("  HTML report           {}", Path::new("out").join("report/index.html").display()));
 }
 
 #[test]
@@ -373,7 +404,8 @@ fn a_second_run_on_unchanged_inputs_reuses_every_stage_and_a_new_rule_reruns_pub
     let stderr = String::from_utf8_lossy(&again.stderr);
     let stdout = String::from_utf8_lossy(&again.stdout);
     assert_eq!(again.status.code(), Some(1), "{stderr}");
-    assert!(stdout.contains("reused: inputs, settings and outputs as the last run left them (nothing read or written)"), "{stdout}");
+    assert!(stdout.contains("\nfiles     615 read, 1 refused, all unchanged since the last run (nothing read again)\n"), "{stdout}");
+    assert_eq!(stdout.matches(" (kept, not run again)").count(), 4, "every stage kept: {stdout}");
     for stage in ["transform", "reference check", "publish"] {
         assert!(stderr.contains(&format!("hestat: {stage}: inputs, settings and code as in the last run: its outputs are kept")), "{stage}: {stderr}");
     }

@@ -134,6 +134,18 @@ pub fn read_inputs(staging: &Path) -> Result<Vec<InputFile>, InputsError> {
     Ok(inputs)
 }
 
+/// The university that submitted an input file, from its path relative to the input folder:
+/// the folder under `universities/` (`universities/HEI004/students.xlsx` → `HEI004`), else the
+/// first folder (`ministry/…` → `ministry`), else the file itself.
+pub fn submitting_university(file: &str) -> String {
+    let mut parts = file.split('/');
+    match (parts.next(), parts.next()) {
+        (Some("universities"), Some(code)) => code.to_string(),
+        (Some(first), Some(_)) => first.to_string(),
+        _ => file.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +178,13 @@ mod tests {
         assert_eq!(read_inputs(&tmp).unwrap(), inputs);
         assert!(read_inputs(&tmp.join("absent")).unwrap().is_empty());
         std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn a_file_belongs_to_the_folder_it_was_submitted_in() {
+        assert_eq!(submitting_university("universities/HEI004/upload_interrupted.xlsx"), "HEI004");
+        assert_eq!(submitting_university("universities/HEI004/2024/students.csv"), "HEI004");
+        assert_eq!(submitting_university("ministry/hei_registry.xlsx"), "ministry");
+        assert_eq!(submitting_university("loose.csv"), "loose.csv");
     }
 }

@@ -19,8 +19,15 @@
 //!
 //! Files are read in parallel (rayon); a file that cannot be read is rejected whole and the
 //! others load; a panic inside a reader is caught and turned into a rejection.
+//!
+//! The same readers and rules check a university's files before they are sent
+//! ([`submission::check_submission`], behind `hestat validate`): nothing is staged, the HEI code
+//! is checked against a registry given or embedded, and [`feedback::write_feedback`] writes the
+//! feedback workbook (every problem, and copies of the sheets with the reported cells marked).
+//! The texts of every rule, in three languages, are the contract's (`hestat_contract::rules`).
 
 mod csv_source;
+pub mod feedback;
 mod ods;
 mod outcome;
 pub mod header;
@@ -31,6 +38,7 @@ pub mod reuse;
 pub mod sheet;
 pub mod source;
 pub mod staging;
+pub mod submission;
 pub mod validation;
 pub mod values;
 mod writer;

@@ -15,7 +15,8 @@ pub struct Limits {
     pub max_part_bytes: u64,
     /// Largest uncompressed size of all parts of an archive together, in bytes.
     pub max_total_bytes: u64,
-    /// Largest number of cells a sheet may declare.
+    /// Largest number of cells a sheet may hold (counted as they are read; a larger declared
+    /// range is only a warning).
     pub max_sheet_cells: u64,
     /// How many rows from the top may hold the header.
     pub header_scan_rows: u32,

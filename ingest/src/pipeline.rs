@@ -36,6 +36,8 @@ pub enum IngestError {
     InputMissing(PathBuf),
     #[error("cannot list {path}")]
     ListInput { path: PathBuf, source: std::io::Error },
+    #[error("the registry {path} cannot be used: {reason}")]
+    Registry { path: PathBuf, reason: String },
     #[error(transparent)]
     Write(#[from] WriteError),
 }
@@ -79,9 +81,9 @@ impl IngestSummary {
 
 /// The files to read (path, path relative to the input folder), and the paths left alone,
 /// each with its reason.
-struct Discovered {
-    files: Vec<(PathBuf, String)>,
-    skipped: Vec<ValidationIssue>,
+pub(crate) struct Discovered {
+    pub files: Vec<(PathBuf, String)>,
+    pub skipped: Vec<ValidationIssue>,
 }
 
 fn skipped(rel: &str, rule: &str, severity: Severity, message: impl Into<String>) -> ValidationIssue {
@@ -92,7 +94,7 @@ fn skipped(rel: &str, rule: &str, severity: Severity, message: impl Into<String>
 /// link to a folder already listed, which would loop, is not, and a broken link is
 /// reported); dotfiles and Office lock files (`~$…`) are left alone; what cannot be listed or
 /// is not a regular file (a FIFO would block the run) is reported, never dropped silently.
-fn discover(root: &Path) -> Result<Discovered, IngestError> {
+pub(crate) fn discover(root: &Path) -> Result<Discovered, IngestError> {
     let mut files = Vec::new();
     let mut skipped_paths = Vec::new();
     let mut seen_dirs = std::collections::HashSet::new();
@@ -193,7 +195,7 @@ fn discover(root: &Path) -> Result<Discovered, IngestError> {
     Ok(Discovered { files, skipped: skipped_paths })
 }
 
-fn read_one(path: &Path, rel: &str, settings: SheetSettings, limits: &Limits) -> FileOutcome {
+pub(crate) fn read_one(path: &Path, rel: &str, settings: SheetSettings, limits: &Limits) -> FileOutcome {
     let result = catch_unwind(AssertUnwindSafe(|| read_file(path, rel, settings, limits)));
     match result {
         Ok(Ok(mut outcome)) => {
@@ -286,7 +288,7 @@ fn ingest_in_pool(config: &IngestConfig, progress: &dyn Progress) -> Result<Inge
         issues.push(ValidationIssue::new("", "", String::new(), "", "", "ephemeral_id_key", Severity::Warning,
             "no identifier key configured (HESTAT_ID_KEY): IIN pseudonyms of this run cannot be linked to other runs", 0));
     }
-    let mut cross_file = check_hei_registry(&mut staged).map_err(WriteError::from)?;
+    let mut cross_file = check_hei_registry(&mut staged, None).map_err(WriteError::from)?;
     cross_file.extend(check_duplicate_students(&mut staged).map_err(WriteError::from)?);
 
     let files_read = staged.len();
@@ -400,12 +402,16 @@ fn quarantine(files: &mut [StagedFile], rows: &[RowRef]) -> Result<(), PartError
     Ok(())
 }
 
-/// Rows naming an HEI that the `hei` registry does not hold are quarantined.
-fn check_hei_registry(files: &mut [StagedFile]) -> Result<Vec<ValidationIssue>, PartError> {
-    let registry: foldhash::HashSet<String> = sheets_of(files, Family::Hei)
+/// Rows naming an HEI that the `hei` registry does not hold are quarantined. The registry is
+/// the input's own `hei` sheets, or else `given`.
+pub(crate) fn check_hei_registry(files: &mut [StagedFile], given: Option<&HashSet<String>>) -> Result<Vec<ValidationIssue>, PartError> {
+    let mut registry: foldhash::HashSet<String> = sheets_of(files, Family::Hei)
         .filter_map(|(_, _, _, p)| p.text("hei_code"))
         .flat_map(|c| c.iter().flatten().map(str::to_string).collect::<Vec<_>>())
         .collect();
+    if registry.is_empty() {
+        registry.extend(given.into_iter().flatten().cloned());
+    }
     let mut issues = Vec::new();
     let checked = [Family::Students, Family::Mobility, Family::Staff, Family::StateOrder];
     let any_rows = checked.iter().any(|f| sheets_of(files, *f).next().is_some());
@@ -444,7 +450,7 @@ fn check_hei_registry(files: &mut [StagedFile]) -> Result<Vec<ValidationIssue>, 
 /// The same student twice in one HEI and year: every such row is quarantined. The same
 /// student in two HEIs: loaded, and warned once at its first row. Issues come student by
 /// student, in the order of each student's first row.
-fn check_duplicate_students(outcomes: &mut [StagedFile]) -> Result<Vec<ValidationIssue>, PartError> {
+pub(crate) fn check_duplicate_students(outcomes: &mut [StagedFile]) -> Result<Vec<ValidationIssue>, PartError> {
     type Map<K, V> = foldhash::HashMap<K, V>;
     let mut issues = Vec::new();
     let mut dropped = Vec::new();

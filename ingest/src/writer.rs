@@ -4,6 +4,7 @@
 //! the registry in one file), the layout the indicators read through the same module. Each
 //! run replaces `staging/` and `validation/` whole, so no stale partition survives.
 
+use hestat_contract::Lang;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -164,7 +165,54 @@ fn issues_frame(issues: &[ValidationIssue]) -> PolarsResult<DataFrame> {
         Column::new("message".into(), text(|i| &i.message)),
         Column::new("rows".into(), issues.iter().map(|i| i.rows).collect::<Vec<u32>>()),
         Column::new("detail".into(), text(|i| &i.detail)),
+        Column::new("message_en".into(), localised(issues, Lang::En)),
+        Column::new("message_ru".into(), localised(issues, Lang::Ru)),
+        Column::new("message_kk".into(), localised(issues, Lang::Kk)),
     ])
+}
+
+/// Each issue's rule text in `lang` (`data/rules.csv`): the problem, then what to do.
+fn localised(issues: &[ValidationIssue], lang: Lang) -> Vec<String> {
+    issues.iter().map(|i| hestat_contract::rules::message(&i.rule, lang, &i.value, &i.column)).collect()
+}
+
+/// One line of `validation/issues.csv`: the columns of `issues.parquet`.
+#[derive(serde::Serialize)]
+struct IssueLine<'a> {
+    file: &'a str,
+    sheet: &'a str,
+    cell: &'a str,
+    column: &'a str,
+    value: &'a str,
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    rows: u32,
+    detail: &'a str,
+    message_en: String,
+    message_ru: String,
+    message_kk: String,
+}
+
+impl<'a> IssueLine<'a> {
+    fn of(i: &'a ValidationIssue) -> Self {
+        let text = |lang| hestat_contract::rules::message(&i.rule, lang, &i.value, &i.column);
+        IssueLine {
+            file: &i.file,
+            sheet: &i.sheet,
+            cell: &i.cell,
+            column: &i.column,
+            value: &i.value,
+            rule: &i.rule,
+            severity: i.severity.as_str(),
+            message: &i.message,
+            rows: i.rows,
+            detail: &i.detail,
+            message_en: text(Lang::En),
+            message_ru: text(Lang::Ru),
+            message_kk: text(Lang::Kk),
+        }
+    }
 }
 
 fn accounts_frame(accounts: &[SheetAccount]) -> PolarsResult<DataFrame> {
@@ -201,7 +249,7 @@ pub fn write_validation(out: &Path, issues: &[ValidationIssue], accounts: &[Shee
     fresh_dir(&dir)?;
     let issues_path = dir.join("issues.parquet");
     write_parquet(&issues_path, &mut issues_frame(issues).map_err(parquet_err(&issues_path))?)?;
-    write_csv(&dir.join("issues.csv"), issues)?;
+    write_csv(&dir.join("issues.csv"), &issues.iter().map(IssueLine::of).collect::<Vec<_>>())?;
     let sheets_path = dir.join("sheets.parquet");
     write_parquet(&sheets_path, &mut accounts_frame(accounts).map_err(parquet_err(&sheets_path))?)?;
     write_csv(&dir.join("sheets.csv"), accounts)?;

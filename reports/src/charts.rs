@@ -435,7 +435,7 @@ fn paint<B: DrawingBackend>(area: &Area<B>, figure: &Figure, data: &Data, lang: 
 pub fn draw(figure: &Figure, frame: &DataFrame, lang: Lang) -> Result<Chart, PublishError> {
     register_fonts();
     let data = data(figure, frame);
-    let title = lang.title(&figure.title).to_string();
+    let title = figure.title.in_lang(lang).to_string();
     let fail = |e: &dyn std::fmt::Display| PublishError::Table { id: figure.id.to_string(), source: format!("cannot draw the chart: {e}").into() };
     let mut svg = String::new();
     let texts = {

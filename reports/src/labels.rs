@@ -7,46 +7,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use hestat_contract::codes::code_lists;
-use hestat_transform::catalogue::Titles;
 
-/// A language of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Lang {
-    En,
-    Ru,
-    Kk,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::Ru, Lang::Kk];
-
-    /// ISO 639-1 code (`en`, `ru`, `kk`): the folder of its charts.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ru => "ru",
-            Lang::Kk => "kk",
-        }
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-
-    /// A title in this language.
-    pub fn title(self, titles: &Titles) -> &'static str {
-        match self {
-            Lang::En => titles.en,
-            Lang::Ru => titles.ru,
-            Lang::Kk => titles.kk,
-        }
-    }
-
-    /// One of three texts (EN, RU, KK).
-    pub fn pick<'a>(self, texts: [&'a str; 3]) -> &'a str {
-        texts[self.index()]
-    }
-}
+/// A language of the report (the contract's three).
+pub use hestat_contract::Lang;
 
 const OUTPUT_LABELS_CSV: &str = include_str!("../../data/codelists/output_labels.csv");
 

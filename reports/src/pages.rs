@@ -191,7 +191,7 @@ fn table_view(table: &PublishedTable, lang: Lang) -> TableView {
     let disclosure = if m.disclosure.treatment == "controlled" { format!("{}: {}", lang.pick(["disclosure-controlled", "с контролем раскрытия", "ашу бақыланған"]), m.disclosure.reason) } else { format!("{}: {}", lang.pick(["exact", "точные значения", "нақты мәндер"]), m.disclosure.reason) };
     TableView {
         id: table.indicator.id.to_string(),
-        title: lang.title(&table.indicator.title).to_string(),
+        title: table.indicator.title.in_lang(lang).to_string(),
         reproduces: table.indicator.reproduces.map(str::to_string),
         unit: m.unit.clone(),
         definition: m.definition.clone(),
@@ -212,7 +212,7 @@ pub fn page(tables: &[PublishedTable], charts: &[Chart], validation: &Validation
     for table in tables {
         let number = table.section.number;
         if sections.last().is_none_or(|s| s.number != number) {
-            sections.push(SectionView { number: number.to_string(), anchor: number.replace('.', "-"), title: lang.title(&table.section.title).to_string(), charts: Vec::new(), tables: Vec::new() });
+            sections.push(SectionView { number: number.to_string(), anchor: number.replace('.', "-"), title: table.section.title.in_lang(lang).to_string(), charts: Vec::new(), tables: Vec::new() });
         }
         let Some(section) = sections.last_mut() else { continue };
         for chart in charts.iter().filter(|c| c.table == table.indicator.id && c.lang == lang) {

@@ -69,16 +69,6 @@ pub struct Validation {
     explained: BTreeMap<String, Vec<String>>,
 }
 
-/// The university a file belongs to: the folder under `universities/`, else the first folder.
-fn university(file: &str) -> String {
-    let mut parts = file.split('/');
-    match (parts.next(), parts.next()) {
-        (Some("universities"), Some(code)) => code.to_string(),
-        (Some(first), Some(_)) => first.to_string(),
-        _ => file.to_string(),
-    }
-}
-
 impl Validation {
     /// Reads `validation/` (absent files are empty).
     pub fn read(dir: &Path) -> Result<Validation, PublishError> {
@@ -109,7 +99,7 @@ impl Validation {
             let rule = i.get("rule").cloned().unwrap_or_default();
             if rows > 0 {
                 *by_rule.entry(rule).or_insert(0) += rows;
-                *by_university.entry(university(&file)).or_insert(0) += rows;
+                *by_university.entry(hestat_contract::layout::submitting_university(&file)).or_insert(0) += rows;
             } else if i.get("sheet").is_none_or(|s| s.is_empty()) && !file.is_empty() {
                 rejected.insert(format!("{file}: {}", i.get("message").cloned().unwrap_or_default()), 1);
             }

@@ -38,6 +38,13 @@ pub struct Titles {
     pub kk: &'static str,
 }
 
+impl Titles {
+    /// The title in `lang`.
+    pub fn in_lang(&self, lang: hestat_contract::Lang) -> &'static str {
+        lang.pick([self.en, self.ru, self.kk])
+    }
+}
+
 /// Titles: English, Russian, Kazakh.
 pub const fn titles(en: &'static str, ru: &'static str, kk: &'static str) -> Titles {
     Titles { en, ru, kk }
