@@ -184,8 +184,7 @@ pub fn one_screen(summary: &IngestSummary, input: &Path, synthetic: bool, stages
         String::new()
     };
     let refused_count = if summary.files_rejected == 0 { paint(GOOD, "0 refused") } else { paint(BAD, format!("{} refused", summary.files_rejected)) };
-    lines.push(format!("{}{} read, {refused_count}{reused}",
- field("files"), thousands(summary.files_read as u64)));
+    lines.push(format!("{}{} read, {refused_count}{reused}", field("files"), thousands(summary.files_read as u64)));
     for (reason, files) in &refused {
         let more = files.len().saturating_sub(FILES_PER_REASON);
         let named = files.iter().take(FILES_PER_REASON).copied().collect::<Vec<_>>().join(", ");
@@ -296,8 +295,7 @@ pub fn one_screen(summary: &IngestSummary, input: &Path, synthetic: bool, stages
         .collect::<Vec<_>>();
     let all: Duration = stages.iter().map(|s| s.took).sum();
     let end = if stages.len() > 1 { format!(" = {}", seconds(all)) } else { String::new() };
-    lines.push(format!("{}{}{end}",
- field("time"), stage_text.join(" · ")));
+    lines.push(format!("{}{}{end}", field("time"), stage_text.join(" · ")));
 
     // Where things are.
     let out = &outputs.out;
