@@ -138,17 +138,9 @@ fn paint(style: Style, text: impl std::fmt::Display) -> String {
     format!("{style}{text}{style:#}")
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut s = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            s.push(',');
-        }
-        s.push(c);
-    }
-    s
+/// `1234567` → `1,234,567`, as the English report prints numbers.
+fn thousands(n: u64) -> String {
+    hestat_reports::charts::format_number(n as f64, hestat_contract::Lang::En)
 }
 
 /// A line's heading, padded so that what follows lines up.
@@ -166,15 +158,18 @@ pub fn one_screen(summary: &IngestSummary, input: &Path, synthetic: bool, stages
     let label = if synthetic { format!(" {}", paint(WARN, "(SYNTHETIC embedded default dataset: not real students)")) } else { String::new() };
     lines.push(format!("{} {}{label}", paint(HEAD, "hestat: summary of"), input.display()));
 
+    // Why each refused file or sheet was refused: the first error about it as a whole (a
+    // refused file's account has no sheet).
+    let mut refusal: std::collections::HashMap<(&str, &str), &str> = std::collections::HashMap::new();
+    for i in summary.issues.iter().filter(|i| i.severity == Severity::Error && i.cell.is_empty()) {
+        refusal.entry((i.file.as_str(), i.sheet.as_str())).or_insert(i.rule.as_str());
+    }
+    let reason = |a: &hestat_ingest::SheetAccount| refusal.get(&(a.file.as_str(), a.sheet.as_str())).copied().unwrap_or("refused");
+
     // Files, and the refused ones by reason.
     let mut refused: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for a in summary.accounts.iter().filter(|a| a.status == SheetStatus::FileRejected) {
-        let reason = summary
-            .issues
-            .iter()
-            .find(|i| i.file == a.file && i.sheet.is_empty() && i.severity == Severity::Error)
-            .map_or("refused", |i| i.rule.as_str());
-        refused.entry(reason).or_default().push(&a.file);
+        refused.entry(reason(a)).or_default().push(&a.file);
     }
     let reused = if summary.unchanged {
         ", all unchanged since the last run (nothing read again)".to_string()
@@ -201,12 +196,7 @@ pub fn one_screen(summary: &IngestSummary, input: &Path, synthetic: bool, stages
     let sheets = summary.accounts.iter().filter(|a| a.status != SheetStatus::FileRejected).count() as u64;
     let mut refused_sheets: BTreeMap<&str, u64> = BTreeMap::new();
     for a in summary.accounts.iter().filter(|a| a.status == SheetStatus::Rejected) {
-        let reason = summary
-            .issues
-            .iter()
-            .find(|i| i.file == a.file && i.sheet == a.sheet && i.cell.is_empty() && i.severity == Severity::Error)
-            .map_or("refused", |i| i.rule.as_str());
-        *refused_sheets.entry(reason).or_insert(0) += 1;
+        *refused_sheets.entry(reason(a)).or_insert(0) += 1;
     }
     let refused_sheets_text = if refused_sheets.is_empty() {
         "0 refused".to_string()

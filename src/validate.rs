@@ -133,7 +133,7 @@ pub fn problems_text(report: &SubmissionReport, lang: Lang, registry: Option<&st
             let rows: u32 = issues.iter().map(|i| i.rows).sum();
             let _ = writeln!(s, "  {} {rule} ({}{})", severity_word(&words, severity.0).to_uppercase(), issues.len(), if rows as usize > issues.len() { format!(", {rows}") } else { String::new() });
             for issue in issues.iter().take(CELLS_SHOWN) {
-                let problem = text.map_or_else(|| issue.message.clone(), |t| t.problem(lang, &issue.value, &issue.column));
+                let problem = issue.problem_in(lang);
                 let cell = match (issue.cell.is_empty(), issue.sheet.is_empty()) {
                     (false, _) => issue.cell.clone(),
                     (true, true) => words.whole_file.to_string(),
@@ -177,7 +177,7 @@ pub fn problems_json(report: &SubmissionReport, lang: Lang) -> anyhow::Result<St
         .map(|i| {
             let mut value = serde_json::to_value(i).unwrap_or_default();
             if let Some(map) = value.as_object_mut() {
-                map.insert("text".into(), serde_json::json!(rules::message(&i.rule, lang, &i.value, &i.column)));
+                map.insert("text".into(), serde_json::json!(i.text_in(lang)));
             }
             value
         })

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
-use hestat_contract::rules;
 use hestat_contract::Lang;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Note, Workbook, XlsxError};
 
@@ -184,9 +183,8 @@ pub fn write_feedback(report: &SubmissionReport, lang: Lang, path: &Path) -> Res
     }
     for (r, issue) in listed.iter().enumerate() {
         let row = r as u32 + 1;
-        let text = rules::rule(&issue.rule);
-        let problem = text.map_or_else(|| issue.message.clone(), |t| t.problem(lang, &issue.value, &issue.column));
-        let action = text.map_or("", |t| t.action(lang));
+        let problem = issue.problem_in(lang);
+        let action = issue.action_in(lang);
         let copy = copy_of.get(&(issue.file.clone(), issue.sheet.clone())).filter(|_| parse_cell(&issue.cell).is_some()).cloned().unwrap_or_default();
         let fields = [&issue.file, &issue.sheet, &issue.cell, &issue.column, &issue.value, &issue.rule, issue.severity.as_str(), &problem, action, &copy];
         for (c, field) in fields.iter().enumerate() {
@@ -206,12 +204,7 @@ pub fn write_feedback(report: &SubmissionReport, lang: Lang, path: &Path) -> Res
         let mut notes: BTreeMap<(u32, u16), Vec<String>> = BTreeMap::new();
         for issue in &issues {
             if let Some(at) = parse_cell(&issue.cell) {
-                let text = rules::rule(&issue.rule);
-                let line = match text {
-                    Some(t) => format!("{} {}", t.problem(lang, &issue.value, &issue.column), t.action(lang)),
-                    None => issue.message.clone(),
-                };
-                notes.entry(at).or_default().push(format!("[{}] {line}", issue.rule));
+                notes.entry(at).or_default().push(format!("[{}] {}", issue.rule, issue.text_in(lang)));
             }
         }
         let mut written = std::collections::HashSet::new();

@@ -4,6 +4,7 @@
 //! Values shown in an issue are masked ([`crate::privacy::mask_personal`]), and IIN-shaped
 //! numbers in messages too, when the issue is made, so no constructor can let an IIN through.
 
+use hestat_contract::{rules, Lang};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::privacy::{mask_iin, mask_personal};
@@ -108,6 +109,22 @@ impl ValidationIssue {
     pub fn with_detail(mut self, detail: &str) -> Self {
         self.detail = mask_iin(detail);
         self
+    }
+
+    /// What is wrong, in `lang`: its rule's text (`data/rules.csv`) with the value and the
+    /// column filled in, or the issue's own message for a rule without texts.
+    pub fn problem_in(&self, lang: Lang) -> String {
+        rules::rule(&self.rule).map_or_else(|| self.message.clone(), |t| t.problem(lang, &self.value, &self.column))
+    }
+
+    /// What to do about it, in `lang` (empty for a rule without texts).
+    pub fn action_in(&self, lang: Lang) -> &'static str {
+        rules::rule(&self.rule).map_or("", |t| t.action(lang))
+    }
+
+    /// The problem and what to do, as one text in `lang` (the `message_<lang>` columns).
+    pub fn text_in(&self, lang: Lang) -> String {
+        rules::message(&self.rule, lang, &self.value, &self.column)
     }
 }
 

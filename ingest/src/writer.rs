@@ -152,31 +152,27 @@ fn assemble(parts: &[&Part], year: Option<(&str, i32)>) -> Result<Option<DataFra
     Ok(Some(all))
 }
 
-fn issues_frame(issues: &[ValidationIssue]) -> PolarsResult<DataFrame> {
-    let text = |f: fn(&ValidationIssue) -> &str| issues.iter().map(f).collect::<Vec<&str>>();
+fn issues_frame(lines: &[IssueLine<'_>]) -> PolarsResult<DataFrame> {
+    let text = |f: for<'l> fn(&'l IssueLine<'_>) -> &'l str| lines.iter().map(f).collect::<Vec<&str>>();
     DataFrame::new_infer_height(vec![
-        Column::new("file".into(), text(|i| &i.file)),
-        Column::new("sheet".into(), text(|i| &i.sheet)),
-        Column::new("cell".into(), text(|i| &i.cell)),
-        Column::new("column".into(), text(|i| &i.column)),
-        Column::new("value".into(), text(|i| &i.value)),
-        Column::new("rule".into(), text(|i| &i.rule)),
-        Column::new("severity".into(), text(|i| i.severity.as_str())),
-        Column::new("message".into(), text(|i| &i.message)),
-        Column::new("rows".into(), issues.iter().map(|i| i.rows).collect::<Vec<u32>>()),
-        Column::new("detail".into(), text(|i| &i.detail)),
-        Column::new("message_en".into(), localised(issues, Lang::En)),
-        Column::new("message_ru".into(), localised(issues, Lang::Ru)),
-        Column::new("message_kk".into(), localised(issues, Lang::Kk)),
+        Column::new("file".into(), text(|l| l.file)),
+        Column::new("sheet".into(), text(|l| l.sheet)),
+        Column::new("cell".into(), text(|l| l.cell)),
+        Column::new("column".into(), text(|l| l.column)),
+        Column::new("value".into(), text(|l| l.value)),
+        Column::new("rule".into(), text(|l| l.rule)),
+        Column::new("severity".into(), text(|l| l.severity)),
+        Column::new("message".into(), text(|l| l.message)),
+        Column::new("rows".into(), lines.iter().map(|l| l.rows).collect::<Vec<u32>>()),
+        Column::new("detail".into(), text(|l| l.detail)),
+        Column::new("message_en".into(), text(|l| &l.message_en)),
+        Column::new("message_ru".into(), text(|l| &l.message_ru)),
+        Column::new("message_kk".into(), text(|l| &l.message_kk)),
     ])
 }
 
-/// Each issue's rule text in `lang` (`data/rules.csv`): the problem, then what to do.
-fn localised(issues: &[ValidationIssue], lang: Lang) -> Vec<String> {
-    issues.iter().map(|i| hestat_contract::rules::message(&i.rule, lang, &i.value, &i.column)).collect()
-}
-
-/// One line of `validation/issues.csv`: the columns of `issues.parquet`.
+/// One line of `validation/issues.{parquet,csv}`: the issue, and its rule's text (problem,
+/// then what to do; `data/rules.csv`) in each language, made once for both files.
 #[derive(serde::Serialize)]
 struct IssueLine<'a> {
     file: &'a str,
@@ -196,7 +192,6 @@ struct IssueLine<'a> {
 
 impl<'a> IssueLine<'a> {
     fn of(i: &'a ValidationIssue) -> Self {
-        let text = |lang| hestat_contract::rules::message(&i.rule, lang, &i.value, &i.column);
         IssueLine {
             file: &i.file,
             sheet: &i.sheet,
@@ -208,9 +203,9 @@ impl<'a> IssueLine<'a> {
             message: &i.message,
             rows: i.rows,
             detail: &i.detail,
-            message_en: text(Lang::En),
-            message_ru: text(Lang::Ru),
-            message_kk: text(Lang::Kk),
+            message_en: i.text_in(Lang::En),
+            message_ru: i.text_in(Lang::Ru),
+            message_kk: i.text_in(Lang::Kk),
         }
     }
 }
@@ -248,8 +243,9 @@ pub fn write_validation(out: &Path, issues: &[ValidationIssue], accounts: &[Shee
     let dir: PathBuf = out.join("validation");
     fresh_dir(&dir)?;
     let issues_path = dir.join("issues.parquet");
-    write_parquet(&issues_path, &mut issues_frame(issues).map_err(parquet_err(&issues_path))?)?;
-    write_csv(&dir.join("issues.csv"), &issues.iter().map(IssueLine::of).collect::<Vec<_>>())?;
+    let lines: Vec<IssueLine> = issues.iter().map(IssueLine::of).collect();
+    write_parquet(&issues_path, &mut issues_frame(&lines).map_err(parquet_err(&issues_path))?)?;
+    write_csv(&dir.join("issues.csv"), &lines)?;
     let sheets_path = dir.join("sheets.parquet");
     write_parquet(&sheets_path, &mut accounts_frame(accounts).map_err(parquet_err(&sheets_path))?)?;
     write_csv(&dir.join("sheets.csv"), accounts)?;
