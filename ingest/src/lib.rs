@@ -1,6 +1,7 @@
 //! hestat-ingest owns everything between a folder of submitted spreadsheets and typed staging
 //! Parquet: finding files, opening workbooks (calamine, and hestat's own readers and pre-scans
-//! where calamine falls short: ods, xls, xlsb), CSV, header detection, value parsers, row
+//! where calamine falls short: ods, xls, xlsb; xlsx sheets by [`xlsx_cells`], a faster reader
+//! that gives calamine's cells and leaves to calamine what it does not know), CSV, header detection, value parsers, row
 //! accounting, quarantine, the validation report and the staging writer. The families, code
 //! lists, staging schema and layout it applies are the contract's (`hestat-contract`).
 //!
@@ -44,6 +45,7 @@ pub mod values;
 mod writer;
 mod xls_scan;
 mod xlsb_scan;
+pub mod xlsx_cells;
 mod xlsx_sheets;
 
 pub use hestat_contract::{codes, families, Family};
