@@ -5,7 +5,7 @@
 //! (xlsx, xlsm, xlsb, ods), its directory is checked so that no part would expand past the
 //! configured size; before a sheet is streamed, its declared dimensions are checked. xlsx
 //! sheets are streamed cell by cell by hestat's own reader ([`crate::xlsx_cells`]), which gives
-//! calamine's cells in about half the time; a sheet it declines is read again from its start by
+//! calamine's cells faster than calamine; a sheet it declines is read again from its start by
 //! calamine's cells reader, as xlsb sheets are; xls and ods sheets
 //! come as calamine ranges (xls is at most 65,536 × 256 cells); CSV is decoded from UTF-8 or
 //! Windows-1251 and split on the separator it uses.

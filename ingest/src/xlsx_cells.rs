@@ -4,9 +4,8 @@
 //! Reading the sheet XML is most of ingestion's time, and calamine spends it in quick-xml's
 //! general event machinery (every attribute, name and text checked and copied). A worksheet
 //! is a narrow dialect: rows of `<c r s t>` elements holding `<v>`, `<f>` or `<is>`. The scanner
-//! here finds tags and text with `memchr` and reads only what a cell needs, so it reads the
-//! same cells in about half the time, and the two-thread reading of one large sheet
-//! ([`crate::source`]) is no longer bound by the parser.
+//! here finds tags and text with `memchr` and reads only what a cell needs; what that gains is
+//! measured against calamine's bare streaming in BENCHMARKS.md ("hestat's own xlsx reader").
 //!
 //! It follows calamine 0.38's reader rule for rule (the shared strings, rich text and phonetic
 //! runs, `xml:space`, `_xHHHH_` escapes, the number formats that make a number a date, rows and
