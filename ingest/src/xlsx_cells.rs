@@ -88,7 +88,8 @@ impl<R: Read> Scanner<R> {
         std::str::from_utf8(self.slice(span)).map_err(|_| Declined("text that is not UTF-8"))
     }
 
-    /// Reads more of the part behind what is left; false at its end.
+    /// Reads more of the part behind what is left; false at its end. What it adds doubles with
+    /// what is left, so a token longer than a chunk is scanned a bounded number of times.
     fn fill(&mut self) -> Result<bool, Declined> {
         if self.eof {
             return Ok(false);
@@ -98,25 +99,24 @@ impl<R: Read> Scanner<R> {
             self.pos = 0;
         }
         let old = self.buf.len();
-        self.buf.resize(old + CHUNK, 0);
-        loop {
-            match self.reader.read(&mut self.buf[old..]) {
+        self.buf.resize(old + CHUNK.max(old), 0);
+        let mut filled = old;
+        while filled < self.buf.len() {
+            match self.reader.read(&mut self.buf[filled..]) {
                 Ok(0) => {
-                    self.buf.truncate(old);
                     self.eof = true;
-                    return Ok(false);
+                    break;
                 }
-                Ok(n) => {
-                    self.buf.truncate(old + n);
-                    return Ok(true);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(_) => {
                     self.buf.truncate(old);
                     return Err(Declined("the part cannot be inflated"));
                 }
             }
         }
+        self.buf.truncate(filled);
+        Ok(filled > old)
     }
 
     fn next_event(&mut self) -> Result<Event, Declined> {

@@ -338,3 +338,23 @@ proptest! {
         }
     }
 }
+
+/// A text of 3 MB in one cell (longer than the reader's buffer many times over) and a sheet of
+/// 20,000 rows: read whole and the same as calamine's, with no token split between reads.
+#[test]
+fn long_texts_and_many_rows_cross_the_reader_buffer_unchanged() {
+    let long = "Қ".repeat(1_500_000);
+    let mut rows = vec![(true, false, vec![GenCell { xml: format!("<c r=\"A1\" t=\"inlineStr\"><is><t>{long}</t></is></c>"), odd: false }])];
+    for i in 1..20_000u32 {
+        rows.push((i % 2 == 0, false, vec![gen_cell("", i, 0, (3, (i % 8) as u8, 0, 1, true, false)), gen_cell("", i, 1, (0, (i % 8) as u8, (i % 6) as u8, 1, false, i % 5 == 0))]));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("long.xlsx");
+    std::fs::write(&path, xlsx_bytes(&sheet_xml("", &rows, true, false), false)).expect("write");
+    let mut tally = Tally::default();
+    compare_workbook(&path, &mut tally);
+    assert_eq!(tally, Tally { same: 1, declined: 0 });
+    let (_, cells) = own_cells(&path, "Лист & 1", false).expect("read by hestat's reader");
+    assert_eq!(cells.len(), 1 + 2 * 19_999);
+    assert_eq!(cells[0].1, DataRef::String(long));
+}
