@@ -34,6 +34,7 @@ mod outcome;
 pub mod header;
 mod parts;
 mod pipeline;
+mod repeats;
 pub mod privacy;
 pub mod reuse;
 pub mod sheet;

@@ -101,6 +101,14 @@ impl Part {
         Ok(())
     }
 
+    /// Rows still loaded, of one year when `year` is given: the height of [`Part::read`].
+    pub fn rows_in(&self, year: Option<(&str, i32)>) -> usize {
+        match year {
+            None => self.len(),
+            Some((key, year)) => self.int(key).map_or(0, |c| c.iter().filter(|y| *y == Some(i64::from(year))).count()),
+        }
+    }
+
     /// The distinct values of the family's partition column among the rows still loaded.
     pub fn years(&self) -> Vec<i32> {
         let Some(key) = self.family.partition_key() else { return Vec::new() };

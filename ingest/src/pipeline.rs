@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::families::Family;
 use crate::parts::{self, Part, PartError, StagedFile, StagedSheet};
 use crate::privacy::PersonIdHasher;
+use crate::repeats;
 use crate::reuse::{self, FileCache, RunRecord};
 use crate::sheet::SheetSettings;
 use crate::source::{read_file, FileOutcome, FileRejection, Limits};
@@ -451,63 +452,64 @@ pub(crate) fn check_hei_registry(files: &mut [StagedFile], given: Option<&HashSe
 /// student in two HEIs: loaded, and warned once at its first row. Issues come student by
 /// student, in the order of each student's first row.
 pub(crate) fn check_duplicate_students(outcomes: &mut [StagedFile]) -> Result<Vec<ValidationIssue>, PartError> {
-    type Map<K, V> = foldhash::HashMap<K, V>;
     let mut issues = Vec::new();
     let mut dropped = Vec::new();
     {
-        // Every loaded student row: (place, hei, academic year, student id), borrowed.
-        let mut rows: Vec<(RowRef, &str, i64, &str)> = Vec::new();
-        for (f, s, _, part) in sheets_of(outcomes, Family::Students) {
-            let (Some(hei), Some(year), Some(id)) = (part.text("hei_code"), part.int("academic_year"), part.text("student_id")) else {
-                continue;
-            };
-            for (row, ((h, y), i)) in hei.iter().zip(year.iter()).zip(id.iter()).enumerate() {
-                if let (Some(h), Some(y), Some(i)) = (h, y, i) {
-                    rows.push((RowRef { file: f, sheet: s, row }, h, y, i));
+        // Every student row gets a place: its rank in the scan of files and sheets.
+        let sheets: Vec<(usize, usize, &StagedSheet, &Part)> = sheets_of(outcomes, Family::Students).collect();
+        let starts: Vec<u64> = sheets.iter().scan(0u64, |next, s| { let start = *next; *next += s.3.len() as u64; Some(start) }).collect();
+        let total = sheets.iter().map(|s| s.3.len()).sum::<usize>();
+        use polars::prelude::{Int64Chunked, StringChunked};
+        fn columns(part: &Part) -> Option<(&StringChunked, &Int64Chunked, &StringChunked)> {
+            Some((part.text("hei_code")?, part.int("academic_year")?, part.text("student_id")?))
+        }
+        // (hash of (year, id), place) of each row with an HEI, a year and an id.
+        let mut hashed = vec![(0u64, repeats::NO_ROW); total];
+        let mut slices = Vec::with_capacity(sheets.len());
+        let mut rest = hashed.as_mut_slice();
+        for (sheet, &start) in sheets.iter().zip(&starts) {
+            let (mine, tail) = rest.split_at_mut(sheet.3.len());
+            slices.push((sheet.3, start, mine));
+            rest = tail;
+        }
+        slices.into_par_iter().for_each(|(part, start, slots)| {
+            let Some((hei, year, id)) = columns(part) else { return };
+            for (row, (slot, ((h, y), i))) in slots.iter_mut().zip(hei.iter().zip(year.iter()).zip(id.iter())).enumerate() {
+                if let (Some(_), Some(y), Some(i)) = (h, y, i) {
+                    *slot = (repeats::key_hash(&(y, i)), start + row as u64);
                 }
             }
-        }
-        // One hash insert per row: (year, id) → its first row; later rows of the same
-        // student are few and handled apart.
-        let mut first_of: Map<(i64, &str), usize> = Map::with_capacity_and_hasher(rows.len(), Default::default());
-        let mut firsts: Vec<(RowRef, &str, i64, &str)> = Vec::with_capacity(rows.len());
-        let mut repeats: Vec<(usize, RowRef, &str)> = Vec::new();
-        for (place, h, y, i) in rows {
-            match first_of.entry((y, i)) {
-                std::collections::hash_map::Entry::Occupied(e) => repeats.push((*e.get(), place, h)),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(firsts.len());
-                    firsts.push((place, h, y, i));
-                }
-            }
-        }
-        repeats.sort_by_key(|r| r.0);
-        for group in repeats.chunk_by(|a, b| a.0 == b.0) {
-            let (first, first_hei, year, id) = firsts[group[0].0];
-            let entries: Vec<(RowRef, &str)> =
-                std::iter::once((first, first_hei)).chain(group.iter().map(|r| (r.1, r.2))).collect();
-            let times = |hei: &str| entries.iter().filter(|e| e.1 == hei).count();
-            let mut single_heis: Vec<(RowRef, &str)> = Vec::new();
-            for &(place, hei) in &entries {
+        });
+        let locate = |place: u64| {
+            let k = starts.partition_point(|&s| s <= place) - 1;
+            let (f, s, sheet, part) = sheets[k];
+            (RowRef { file: f, sheet: s, row: (place - starts[k]) as usize }, sheet, part)
+        };
+        // A place's (hei, year, id); every place handed back has all three.
+        let key_of = |place: u64| {
+            let (at, _, part) = locate(place);
+            let (hei, year, id) = columns(part).map_or((None, None, None), |(h, y, i)| (h.get(at.row), y.get(at.row), i.get(at.row)));
+            (year.unwrap_or_default(), id.unwrap_or_default(), hei.unwrap_or_default())
+        };
+        for places in repeats::repeated_keys(hashed, |place| { let (y, i, _) = key_of(place); (y, i) }) {
+            let entries: Vec<(RowRef, &StagedSheet, &Part, &str)> = places.iter().map(|&p| { let (at, sheet, part) = locate(p); (at, sheet, part, key_of(p).2) }).collect();
+            let (year, id, _) = key_of(places[0]);
+            let times = |hei: &str| entries.iter().filter(|e| e.3 == hei).count();
+            let mut single_heis: Vec<(RowRef, &StagedSheet, &Part, &str)> = Vec::new();
+            for &(at, sheet, part, hei) in &entries {
                 let n = times(hei);
                 if n > 1 {
-                    let sheet = &outcomes[place.file].sheets[place.sheet];
-                    let Some(part) = sheet.part.as_ref() else { continue };
-                    issues.push(issue_at(sheet, part, place.row, "student_id", id, "duplicate_student", Severity::Error,
+                    issues.push(issue_at(sheet, part, at.row, "student_id", id, "duplicate_student", Severity::Error,
                         format!("student appears {n} times in HEI {hei}, academic year {year}; all its rows are quarantined")));
-                    dropped.push(place);
+                    dropped.push(at);
                 } else {
-                    single_heis.push((place, hei));
+                    single_heis.push((at, sheet, part, hei));
                 }
             }
-            if single_heis.len() > 1 {
-                let place = single_heis[0].0;
-                let heis: Vec<&str> = single_heis.iter().map(|e| e.1).collect();
-                let sheet = &outcomes[place.file].sheets[place.sheet];
-                if let Some(part) = sheet.part.as_ref() {
-                    issues.push(issue_at(sheet, part, place.row, "student_id", id, "student_in_several_heis", Severity::Warning,
+            if let [(at, sheet, part, _), _, ..] = single_heis[..] {
+                let heis: Vec<&str> = single_heis.iter().map(|e| e.3).collect();
+                issues.push(issue_at(sheet, part, at.row, "student_id", id, "student_in_several_heis", Severity::Warning,
                     format!("student enrolled in {} HEIs in academic year {year} ({}); counted in each", heis.len(), heis.join(", "))));
-                }
             }
         }
     }

@@ -86,12 +86,7 @@ pub(crate) fn write_staging(
         }
         let recipe = crate::reuse::hex(&recipe.finalize());
         if !last.is_some_and(|l| l.kept(out, &rel, &recipe)) {
-            let df = assemble(parts, year)?.ok_or_else(|| no_rows(&path))?;
-            let mut df = match year {
-                Some((key, _)) => df.drop(key).map_err(parquet_err(&path))?,
-                None => df,
-            };
-            write_parquet(&path, &mut df)?;
+            write_partition(&path, parts, year)?;
         }
         partitions.insert(rel, recipe);
         Ok(())
@@ -141,15 +136,113 @@ fn no_rows(dir: &Path) -> WriteError {
 }
 
 /// The rows of `parts` (of one year), in order, as one single-chunk frame.
-fn assemble(parts: &[&Part], year: Option<(&str, i32)>) -> Result<Option<DataFrame>, WriteError> {
-    let frames: Vec<Option<DataFrame>> = parts.par_iter().map(|p| p.read(year)).collect::<Result<_, PartError>>()?;
-    let mut frames = frames.into_iter().flatten();
-    let Some(mut all) = frames.next() else { return Ok(None) };
-    for frame in frames {
-        all.vstack_mut_owned(frame).map_err(|source| WriteError::Parquet { path: PathBuf::from("staging"), source })?;
+/// Rows per row group: what polars' `ParquetWriter::finish` uses when none is set.
+const ROW_GROUP_ROWS: usize = 512 * 512;
+
+/// Writes the rows of `parts` (of one year when given, without its column) to one Parquet file,
+/// with the bytes `ParquetWriter::finish` writes for all of them in one frame, but reading
+/// the parts a window at a time and holding about one row group: at ten times the national
+/// size a year of students is six million rows.
+fn write_partition(path: &Path, parts: &[&Part], year: Option<(&str, i32)>) -> Result<(), WriteError> {
+    let rows: Vec<usize> = parts.iter().map(|p| p.rows_in(year)).collect();
+    let height: usize = rows.iter().sum();
+    if height == 0 {
+        return Err(no_rows(path));
     }
-    all.rechunk_mut_par();
-    Ok(Some(all))
+    let mut out = RowGroupWriter::new(path, height, ROW_GROUP_ROWS);
+    let threads = rayon::current_num_threads().max(1);
+    let mut start = 0;
+    while start < parts.len() {
+        // A window: about a row group's rows, and a part for each thread.
+        let (mut end, mut window_rows) = (start, 0);
+        while end < parts.len() && (window_rows < ROW_GROUP_ROWS || end - start < threads) {
+            window_rows += rows[end];
+            end += 1;
+        }
+        let frames: Vec<Option<DataFrame>> = parts[start..end].par_iter().map(|p| p.read(year)).collect::<Result<_, PartError>>()?;
+        for df in frames.into_iter().flatten() {
+            let df = match year {
+                Some((key, _)) => df.drop(key).map_err(parquet_err(path))?,
+                None => df,
+            };
+            out.push(df)?;
+        }
+        start = end;
+    }
+    out.finish()
+}
+
+/// The row groups `ParquetWriter::finish` cuts a frame of `height` rows in one chunk into:
+/// one group below twice the target; otherwise `height / target` groups of equal size, the
+/// last taking the rest (polars' `chunk_df_for_writing` and `split_and_flatten`).
+fn row_group_sizes(height: usize, target: usize) -> Vec<usize> {
+    let n = height / target.max(1);
+    if n <= 1 {
+        return vec![height];
+    }
+    let size = height / n;
+    let mut sizes = vec![size; n - 1];
+    sizes.push(height - size * (n - 1));
+    sizes
+}
+
+/// A Parquet file written row group by row group from frames pushed in order, cut where
+/// [`row_group_sizes`] says.
+struct RowGroupWriter<'p> {
+    path: &'p Path,
+    writer: Option<polars::io::parquet::write::BatchedWriter<File>>,
+    sizes: std::vec::IntoIter<usize>,
+    next: Option<usize>,
+    pending: Option<DataFrame>,
+}
+
+impl<'p> RowGroupWriter<'p> {
+    fn new(path: &'p Path, height: usize, target: usize) -> Self {
+        let mut sizes = row_group_sizes(height, target).into_iter();
+        let next = sizes.next();
+        RowGroupWriter { path, writer: None, sizes, next, pending: None }
+    }
+
+    fn push(&mut self, df: DataFrame) -> Result<(), WriteError> {
+        let fail = parquet_err(self.path);
+        let mut pending = match self.pending.take() {
+            None => df,
+            Some(mut pending) => {
+                pending.vstack_mut_owned(df).map_err(fail)?;
+                pending
+            }
+        };
+        while let Some(size) = self.next.filter(|&size| pending.height() >= size) {
+            let mut group = pending.slice(0, size);
+            group.rechunk_mut_par();
+            let writer = match &mut self.writer {
+                Some(writer) => writer,
+                None => {
+                    if let Some(parent) = self.path.parent() {
+                        std::fs::create_dir_all(parent).map_err(write_err(parent))?;
+                    }
+                    let file = File::create(self.path).map_err(write_err(self.path))?;
+                    let writer = ParquetWriter::new(file).batched(group.schema()).map_err(parquet_err(self.path))?;
+                    self.writer.insert(writer)
+                }
+            };
+            writer.write_batch(&group).map_err(parquet_err(self.path))?;
+            pending = pending.slice(size as i64, pending.height() - size);
+            self.next = self.sizes.next();
+        }
+        self.pending = Some(pending).filter(|p| p.height() > 0);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), WriteError> {
+        match (self.writer, self.next, self.pending) {
+            (Some(writer), None, None) => writer.finish().map(drop).map_err(parquet_err(self.path)),
+            _ => Err(WriteError::Parquet {
+                path: self.path.to_path_buf(),
+                source: PolarsError::ShapeMismatch("the parts held other rows than their keys counted".into()),
+            }),
+        }
+    }
 }
 
 fn issues_frame(lines: &[IssueLine<'_>]) -> PolarsResult<DataFrame> {
@@ -250,4 +343,88 @@ pub fn write_validation(out: &Path, issues: &[ValidationIssue], accounts: &[Shee
     write_parquet(&sheets_path, &mut accounts_frame(accounts).map_err(parquet_err(&sheets_path))?)?;
     write_csv(&dir.join("sheets.csv"), accounts)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A frame of `height` rows with each staged type, nulls and repeated values included.
+    fn frame(height: usize, from: usize) -> DataFrame {
+        let n = |i: usize| from + i;
+        df!(
+            "hei_code" => (0..height).map(|i| (n(i) % 5 != 0).then(|| format!("HEI{:03}", n(i) % 7))).collect::<Vec<_>>(),
+            "student_id" => (0..height).map(|i| format!("HEI{:03}-2024-{:06}", n(i) % 7, n(i))).collect::<Vec<_>>(),
+            "academic_year" => (0..height).map(|i| (n(i) % 11 != 3).then_some(2024i32)).collect::<Vec<_>>(),
+            "count" => (0..height).map(|i| n(i) as i64 * 3).collect::<Vec<_>>(),
+            "share" => (0..height).map(|i| (n(i) % 4 != 1).then(|| n(i) as f64 / 8.0)).collect::<Vec<_>>(),
+            "disability" => (0..height).map(|i| (n(i) % 6 != 2).then_some(n(i) % 2 == 0)).collect::<Vec<_>>(),
+        )
+        .and_then(|df| df.lazy().with_column(col("count").cast(DataType::Int32).cast(DataType::Date).alias("enrolled")).collect())
+        .expect("test frame")
+    }
+
+    fn bytes_of_finish(parts: &[usize], target: usize, dir: &Path) -> Vec<u8> {
+        let mut from = 0;
+        let mut all = DataFrame::empty();
+        for &h in parts {
+            let df = frame(h, from);
+            from += h;
+            if all.width() == 0 { all = df } else { all.vstack_mut_owned(df).expect("vstack"); }
+        }
+        all.rechunk_mut_par();
+        let path = dir.join("finish.parquet");
+        ParquetWriter::new(File::create(&path).expect("create")).with_row_group_size(Some(target)).finish(&mut all).expect("finish");
+        std::fs::read(&path).expect("read")
+    }
+
+    fn bytes_of_row_groups(parts: &[usize], target: usize, dir: &Path) -> Vec<u8> {
+        let path = dir.join("groups.parquet");
+        let mut out = RowGroupWriter::new(&path, parts.iter().sum(), target);
+        let mut from = 0;
+        for &h in parts {
+            out.push(frame(h, from)).expect("push");
+            from += h;
+        }
+        out.finish().expect("finish");
+        std::fs::read(&path).expect("read")
+    }
+
+    #[test]
+    fn row_groups_are_cut_as_polars_cuts_them() {
+        assert_eq!(row_group_sizes(5, 4), vec![5]);
+        assert_eq!(row_group_sizes(7, 4), vec![7]);
+        assert_eq!(row_group_sizes(8, 4), vec![4, 4]);
+        assert_eq!(row_group_sizes(11, 4), vec![5, 6]);
+        assert_eq!(row_group_sizes(2_405_059, ROW_GROUP_ROWS), [vec![267_228; 8], vec![267_235]].concat());
+    }
+
+    #[test]
+    fn a_partition_a_row_group_at_a_time_has_the_bytes_of_one_frame_written_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let parts = [3000, 1, 0, 52_000, 7, 262_144, 40_000, 300_000, 131_072, 5];
+        let (whole, grouped) = (bytes_of_finish(&parts, ROW_GROUP_ROWS, dir.path()), bytes_of_row_groups(&parts, ROW_GROUP_ROWS, dir.path()));
+        assert_eq!(whole.len(), grouped.len());
+        assert!(whole == grouped, "the files differ");
+    }
+
+    #[test]
+    fn rows_other_than_counted_are_an_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("short.parquet");
+        let mut out = RowGroupWriter::new(&path, 10, 4);
+        out.push(frame(9, 0)).expect("push");
+        assert!(matches!(out.finish(), Err(WriteError::Parquet { source: PolarsError::ShapeMismatch(_), .. })));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_parts_and_row_group_size_give_the_same_bytes(parts in proptest::collection::vec(0usize..40, 1..10), target in 1usize..25) {
+            prop_assume!(parts.iter().sum::<usize>() > 0);
+            let dir = tempfile::tempdir().expect("temp dir");
+            prop_assert!(bytes_of_finish(&parts, target, dir.path()) == bytes_of_row_groups(&parts, target, dir.path()));
+        }
+    }
 }
