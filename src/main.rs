@@ -17,22 +17,21 @@ use clap::{Parser, Subcommand};
 /// process, and with the system allocator the memory ingestion freed stayed resident while
 /// the indicators were computed (a peak of the two added, not the larger; BENCHMARKS.md).
 #[cfg(all(unix, not(target_env = "msvc")))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+mod allocator {
+    #[global_allocator]
+    static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, read before `main`: a background thread hands freed pages back to the
-/// system within a second, so what a stage freed does not stay resident through the next.
-#[cfg(all(unix, not(target_env = "msvc")))]
-#[export_name = "_rjem_malloc_conf"]
-static JEMALLOC_OPTIONS: JemallocOptions = JemallocOptions(c"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr());
+    /// jemalloc's options, read before `main`: a background thread hands freed pages back to
+    /// the system within a second, so what a stage freed does not stay resident through the next.
+    #[export_name = "_rjem_malloc_conf"]
+    static OPTIONS: Options = Options(c"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr());
 
-/// A C string pointer that may be a static (jemalloc only reads it).
-#[cfg(all(unix, not(target_env = "msvc")))]
-#[repr(transparent)]
-struct JemallocOptions(*const std::ffi::c_char);
-// SAFETY: the pointer is to a string literal, never written.
-#[cfg(all(unix, not(target_env = "msvc")))]
-unsafe impl Sync for JemallocOptions {}
+    /// A C string pointer that may be a static (jemalloc only reads it).
+    #[repr(transparent)]
+    struct Options(*const std::ffi::c_char);
+    // SAFETY: the pointer is to a string literal, never written.
+    unsafe impl Sync for Options {}
+}
 
 /// Exit codes (also in the README).
 pub mod exit {

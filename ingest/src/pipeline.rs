@@ -448,6 +448,16 @@ pub(crate) fn check_hei_registry(files: &mut [StagedFile], given: Option<&HashSe
     Ok(issues)
 }
 
+/// A student row found again by the duplicate check.
+struct StudentRow<'a> {
+    at: RowRef,
+    sheet: &'a StagedSheet,
+    part: &'a Part,
+    hei: &'a str,
+    year: i64,
+    id: &'a str,
+}
+
 /// The same student twice in one HEI and year: every such row is quarantined. The same
 /// student in two HEIs: loaded, and warned once at its first row. Issues come student by
 /// student, in the order of each student's first row.
@@ -480,35 +490,32 @@ pub(crate) fn check_duplicate_students(outcomes: &mut [StagedFile]) -> Result<Ve
                 }
             }
         });
-        let locate = |place: u64| {
+        // A student row again from its place; every place handed back has an HEI, a year and an id.
+        let row_of = |place: u64| {
             let k = starts.partition_point(|&s| s <= place) - 1;
-            let (f, s, sheet, part) = sheets[k];
-            (RowRef { file: f, sheet: s, row: (place - starts[k]) as usize }, sheet, part)
-        };
-        // A place's (hei, year, id); every place handed back has all three.
-        let key_of = |place: u64| {
-            let (at, _, part) = locate(place);
+            let (file, sheet_index, sheet, part) = sheets[k];
+            let at = RowRef { file, sheet: sheet_index, row: (place - starts[k]) as usize };
             let (hei, year, id) = columns(part).map_or((None, None, None), |(h, y, i)| (h.get(at.row), y.get(at.row), i.get(at.row)));
-            (year.unwrap_or_default(), id.unwrap_or_default(), hei.unwrap_or_default())
+            StudentRow { at, sheet, part, hei: hei.unwrap_or_default(), year: year.unwrap_or_default(), id: id.unwrap_or_default() }
         };
-        for places in repeats::repeated_keys(hashed, |place| { let (y, i, _) = key_of(place); (y, i) }) {
-            let entries: Vec<(RowRef, &StagedSheet, &Part, &str)> = places.iter().map(|&p| { let (at, sheet, part) = locate(p); (at, sheet, part, key_of(p).2) }).collect();
-            let (year, id, _) = key_of(places[0]);
-            let times = |hei: &str| entries.iter().filter(|e| e.3 == hei).count();
-            let mut single_heis: Vec<(RowRef, &StagedSheet, &Part, &str)> = Vec::new();
-            for &(at, sheet, part, hei) in &entries {
-                let n = times(hei);
+        for places in repeats::repeated_keys(hashed, |place| { let r = row_of(place); (r.year, r.id) }) {
+            let entries: Vec<StudentRow> = places.iter().map(|&p| row_of(p)).collect();
+            let (year, id) = (entries[0].year, entries[0].id);
+            let times = |hei: &str| entries.iter().filter(|e| e.hei == hei).count();
+            let mut single_heis: Vec<&StudentRow> = Vec::new();
+            for e in &entries {
+                let n = times(e.hei);
                 if n > 1 {
-                    issues.push(issue_at(sheet, part, at.row, "student_id", id, "duplicate_student", Severity::Error,
-                        format!("student appears {n} times in HEI {hei}, academic year {year}; all its rows are quarantined")));
-                    dropped.push(at);
+                    issues.push(issue_at(e.sheet, e.part, e.at.row, "student_id", id, "duplicate_student", Severity::Error,
+                        format!("student appears {n} times in HEI {}, academic year {year}; all its rows are quarantined", e.hei)));
+                    dropped.push(e.at);
                 } else {
-                    single_heis.push((at, sheet, part, hei));
+                    single_heis.push(e);
                 }
             }
-            if let [(at, sheet, part, _), _, ..] = single_heis[..] {
-                let heis: Vec<&str> = single_heis.iter().map(|e| e.3).collect();
-                issues.push(issue_at(sheet, part, at.row, "student_id", id, "student_in_several_heis", Severity::Warning,
+            if let [first, _, ..] = single_heis[..] {
+                let heis: Vec<&str> = single_heis.iter().map(|e| e.hei).collect();
+                issues.push(issue_at(first.sheet, first.part, first.at.row, "student_id", id, "student_in_several_heis", Severity::Warning,
                     format!("student enrolled in {} HEIs in academic year {year} ({}); counted in each", heis.len(), heis.join(", "))));
             }
         }

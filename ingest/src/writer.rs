@@ -50,12 +50,16 @@ fn fresh_dir(path: &Path) -> Result<(), WriteError> {
     std::fs::create_dir_all(path).map_err(write_err(path))
 }
 
-fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), WriteError> {
+/// Creates `path`, and its folder if need be.
+fn create_file(path: &Path) -> Result<File, WriteError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(write_err(parent))?;
     }
-    let file = File::create(path).map_err(write_err(path))?;
-    ParquetWriter::new(file).finish(df).map_err(parquet_err(path))?;
+    File::create(path).map_err(write_err(path))
+}
+
+fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), WriteError> {
+    ParquetWriter::new(create_file(path)?).finish(df).map_err(parquet_err(path))?;
     Ok(())
 }
 
@@ -135,7 +139,6 @@ fn no_rows(dir: &Path) -> WriteError {
     WriteError::Parquet { path: dir.to_path_buf(), source: PolarsError::NoData("no part held the rows counted".into()) }
 }
 
-/// The rows of `parts` (of one year), in order, as one single-chunk frame.
 /// Rows per row group: what polars' `ParquetWriter::finish` uses when none is set.
 const ROW_GROUP_ROWS: usize = 512 * 512;
 
@@ -218,11 +221,7 @@ impl<'p> RowGroupWriter<'p> {
             let writer = match &mut self.writer {
                 Some(writer) => writer,
                 None => {
-                    if let Some(parent) = self.path.parent() {
-                        std::fs::create_dir_all(parent).map_err(write_err(parent))?;
-                    }
-                    let file = File::create(self.path).map_err(write_err(self.path))?;
-                    let writer = ParquetWriter::new(file).batched(group.schema()).map_err(parquet_err(self.path))?;
+                    let writer = ParquetWriter::new(create_file(self.path)?).batched(group.schema()).map_err(parquet_err(self.path))?;
                     self.writer.insert(writer)
                 }
             };
