@@ -169,6 +169,23 @@ fn bare_stream(path: &Path) -> u64 {
     cells
 }
 
+/// The same streaming with hestat's own xlsx reader (`xlsx_cells`), sheets named as calamine
+/// names them: how the reader alone compares with calamine's.
+fn hestat_reader_stream(path: &Path) -> u64 {
+    let Ok(wb) = calamine::open_workbook::<Xlsx<_>, _>(path) else { return 0 };
+    let Some(mut reader) = hestat_ingest::xlsx_cells::Workbook::open(path, false) else { return 0 };
+    let mut cells = 0;
+    for name in wb.sheet_names() {
+        let Some(Ok(mut sheet)) = reader.cells(&name) else { continue };
+        while let Ok(Some(cell)) = sheet.next_cell() {
+            if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+                cells += 1;
+            }
+        }
+    }
+    cells
+}
+
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -197,6 +214,13 @@ fn main() {
         let loaded: u64 = summary.accounts.iter().map(|a| a.loaded).sum();
         let phases: Vec<String> = summary.timings.iter().map(|(name, d)| format!("{name}={:.2}", d.as_secs_f64())).collect();
         println!("{secs} {} {loaded} {}", peak_rss_mib(), phases.join(" "));
+        return;
+    }
+    if let Some(file) = args.iter().position(|a| a == "--reader-only").and_then(|i| args.get(i + 1)) {
+        // hestat's xlsx reader alone over one workbook, one core (to profile it).
+        let t = Instant::now();
+        let cells = hestat_reader_stream(Path::new(file));
+        println!("{cells} cells in {:.2} s", t.elapsed().as_secs_f64());
         return;
     }
     if let Some(dir) = args.iter().position(|a| a == "--dir").and_then(|i| args.get(i + 1)) {
@@ -236,6 +260,14 @@ fn measure(program: &str, rows: usize, layout: Layout) {
         cells = bare_stream(&single);
         t.elapsed().as_secs_f64()
     });
+
+    let mut reader_cells = 0;
+    let reader_one = best(&mut || {
+        let t = Instant::now();
+        reader_cells = hestat_reader_stream(&single);
+        t.elapsed().as_secs_f64()
+    });
+    assert_eq!(reader_cells, cells, "hestat's xlsx reader and calamine count other cells in the roster");
 
     let mut files: Vec<PathBuf> = std::fs::read_dir(&split)
         .expect("split dir")
@@ -288,6 +320,7 @@ fn measure(program: &str, rows: usize, layout: Layout) {
     println!("rows: {rows} ({} workbooks + registry), cells: {cells} in the roster ({size:.1} MB), {split_cells} in the split files", files.len());
     println!("threads: {threads}");
     println!("calamine bare streaming, single roster, 1 core:      {bare_one:.2} s");
+    println!("hestat xlsx reader bare, single roster, 1 core:    {reader_one:.2} s ({:.2}x calamine's)", reader_one / bare_one);
     println!("calamine bare streaming, {} workbooks, {threads} cores:    {bare_parallel:.2} s", files.len());
     println!("hestat ingest, {} workbooks, {threads} cores:              {ingest_wall:.2} s wall, peak {peak:.0} MiB, {loaded} rows loaded", files.len());
     println!("hestat ingest phases (s):                            {phases}");

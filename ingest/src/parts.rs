@@ -210,7 +210,9 @@ pub(crate) fn stage(outcome: FileOutcome, dir: &Path, entry: &str) -> Result<Sta
                 let mut df = batch.into_dataframe().map_err(fail)?;
                 used_id_key |= has_pseudonyms(&df, family);
                 let file = File::create(&path).map_err(|source| PartError::Io { path: path.clone(), source })?;
-                // Parts are read back within the run: fast compression, no statistics.
+                // Parts are read back within the run: fast compression, no statistics. The
+                // writer flushes the buffer at the end of the file (an error is reported).
+                let file = std::io::BufWriter::new(file);
                 ParquetWriter::new(file)
                     .with_compression(ParquetCompression::Lz4Raw)
                     .with_statistics(StatisticsOptions::empty())

@@ -6,6 +6,7 @@
 
 use hestat_contract::Lang;
 use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -50,12 +51,14 @@ fn fresh_dir(path: &Path) -> Result<(), WriteError> {
     std::fs::create_dir_all(path).map_err(write_err(path))
 }
 
-/// Creates `path`, and its folder if need be.
-fn create_file(path: &Path) -> Result<File, WriteError> {
+/// Creates `path`, and its folder if need be, buffered: polars' Parquet writer writes its
+/// page headers and footer a field at a time (a system call each, unbuffered), and flushes
+/// at the end of the file, so a failed write is still an error.
+fn create_file(path: &Path) -> Result<BufWriter<File>, WriteError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(write_err(parent))?;
     }
-    File::create(path).map_err(write_err(path))
+    File::create(path).map(BufWriter::new).map_err(write_err(path))
 }
 
 fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<(), WriteError> {
@@ -193,7 +196,7 @@ fn row_group_sizes(height: usize, target: usize) -> Vec<usize> {
 /// [`row_group_sizes`] says.
 struct RowGroupWriter<'p> {
     path: &'p Path,
-    writer: Option<polars::io::parquet::write::BatchedWriter<File>>,
+    writer: Option<polars::io::parquet::write::BatchedWriter<BufWriter<File>>>,
     sizes: std::vec::IntoIter<usize>,
     next: Option<usize>,
     pending: Option<DataFrame>,

@@ -4,8 +4,11 @@
 //! Reading the sheet XML is most of ingestion's time, and calamine spends it in quick-xml's
 //! general event machinery (every attribute, name and text checked and copied). A worksheet
 //! is a narrow dialect: rows of `<c r s t>` elements holding `<v>`, `<f>` or `<is>`. The scanner
-//! here finds tags and text with `memchr` and reads only what a cell needs; what that gains is
-//! measured against calamine's bare streaming in BENCHMARKS.md ("hestat's own xlsx reader").
+//! here finds tags and text with `memchr` and reads only what a cell needs. The commonest
+//! cells (`<c …><v>…</v></c>`, `<c …/>`, `<c …><is><t>…</t></is></c>`, attributes in double
+//! quotes) are read straight from the buffer in one pass; any other shape goes through the
+//! general tokenizer, to the same cell. What that gains is measured against calamine's bare
+//! streaming in BENCHMARKS.md ("hestat's own xlsx reader").
 //!
 //! It follows calamine 0.38's reader rule for rule (the shared strings, rich text and phonetic
 //! runs, `xml:space`, `_xHHHH_` escapes, the number formats that make a number a date, rows and
@@ -23,7 +26,7 @@ use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
 use calamine::{CellErrorType, DataRef, Dimensions, ExcelDateTime, ExcelDateTimeType};
-use memchr::{memchr, memchr2, memchr3, memmem};
+use memchr::{memchr, memchr2, memmem};
 
 /// This reader does not know something in the sheet; calamine reads it instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +72,7 @@ fn is_space(b: u8) -> bool {
 
 /// The name after its namespace prefix (`x:c` is `c`), as quick-xml's `local_name`.
 fn local(name: &[u8]) -> &[u8] {
-    match memchr(b':', name) {
+    match name.iter().position(|&b| b == b':') {
         Some(i) => &name[i + 1..],
         None => name,
     }
@@ -197,23 +200,7 @@ impl<R: Read> Scanner<R> {
                 }
             }
             _ => {
-                // The closing `>`, outside quoted attribute values.
-                let mut at = 1;
-                let mut quote = 0u8;
-                let end = loop {
-                    let Some(i) = memchr3(b'>', b'"', b'\'', &rest[at..]) else { return Ok(None) };
-                    let k = at + i;
-                    match rest[k] {
-                        c if quote != 0 => {
-                            if c == quote {
-                                quote = 0;
-                            }
-                        }
-                        b'>' => break k,
-                        c => quote = c,
-                    }
-                    at = k + 1;
-                };
+                let Some(end) = tag_end(rest) else { return Ok(None) };
                 let empty = rest[end - 1] == b'/';
                 let inner_end = if empty { end - 1 } else { end };
                 let name_len = rest[1..inner_end].iter().position(|&b| is_space(b)).unwrap_or(inner_end - 1);
@@ -252,6 +239,24 @@ impl<R: Read> Scanner<R> {
     }
 }
 
+/// The `>` that closes the tag at the start of `rest`, outside quoted attribute values. A byte
+/// loop: a tag is a few dozen bytes, too few for `memchr`'s setup to pay.
+fn tag_end(rest: &[u8]) -> Option<usize> {
+    let mut quote = 0u8;
+    for (k, &b) in rest.iter().enumerate().skip(1) {
+        if quote != 0 {
+            if b == quote {
+                quote = 0;
+            }
+        } else if b == b'>' {
+            return Some(k);
+        } else if b == b'"' || b == b'\'' {
+            quote = b;
+        }
+    }
+    None
+}
+
 /// Attributes `key="value"` of a tag, raw (entities not decoded), as calamine's
 /// `iter_raw_attrs`.
 struct Attributes<'b> {
@@ -265,13 +270,14 @@ impl<'b> Iterator for Attributes<'b> {
         let start = self.bytes.iter().position(|&b| !is_space(b))?;
         let rest = &self.bytes[start..];
         let malformed = Some(Err(Declined("a malformed attribute")));
-        let Some(eq) = memchr(b'=', rest) else { return malformed };
+        // Byte loops: keys and values are short.
+        let Some(eq) = rest.iter().position(|&b| b == b'=') else { return malformed };
         let key = &rest[..eq];
         if key.is_empty() || key.iter().any(|&b| is_space(b)) {
             return malformed;
         }
         let Some(&quote) = rest.get(eq + 1).filter(|&&q| q == b'"' || q == b'\'') else { return malformed };
-        let Some(len) = memchr(quote, &rest[eq + 2..]) else { return malformed };
+        let Some(len) = rest[eq + 2..].iter().position(|&b| b == quote) else { return malformed };
         let value = &rest[eq + 2..eq + 2 + len];
         self.bytes = &rest[eq + 2 + len + 1..];
         if self.bytes.first().is_some_and(|&b| !is_space(b)) {
@@ -430,7 +436,7 @@ fn read_string<R: Read>(xml: &mut Scanner<R>, closing: &[u8]) -> Result<String, 
                         _ => {}
                     }
                 }
-                let value = if preserve { unescape_excel(&value).into_owned() } else { unescape_excel(value.trim_matches([' ', '\t', '\r', '\n'])).into_owned() };
+                let value = text_run(&value, preserve);
                 match &mut rich {
                     Some(s) => s.push_str(&value),
                     None => rich = Some(value),
@@ -440,6 +446,12 @@ fn read_string<R: Read>(xml: &mut Scanner<R>, closing: &[u8]) -> Result<String, 
             _ => {}
         }
     }
+}
+
+/// A `<t>` run's text as a cell holds it: trimmed unless `xml:space="preserve"`, Excel's
+/// `_xHHHH_` escapes decoded.
+fn text_run(text: &str, preserve: bool) -> String {
+    if preserve { unescape_excel(text).into_owned() } else { unescape_excel(text.trim_matches([' ', '\t', '\r', '\n'])).into_owned() }
 }
 
 /// A tag name kept across events (they move the buffer), without allocating.
@@ -883,6 +895,9 @@ impl<'a, R: Read> SheetCells<'a, R> {
 
     pub fn next_cell(&mut self) -> Result<Option<calamine::Cell<DataRef<'a>>>, Declined> {
         loop {
+            if let Some(cell) = self.plain_cell()? {
+                return Ok(Some(cell));
+            }
             match self.xml.next_event()? {
                 Event::Start { name, attrs } => match local(self.xml.slice(name)) {
                     b"row" => {
@@ -907,36 +922,68 @@ impl<'a, R: Read> SheetCells<'a, R> {
         }
     }
 
-    fn cell(&mut self, attrs: Span) -> Result<calamine::Cell<DataRef<'a>>, Declined> {
-        // calamine's `get_attrs!`: each of r, s, t as last seen, stopping once all three are.
-        let (mut r, mut s, mut t) = (None, None, None);
-        let mut found = 0;
-        for item in self.xml.attributes(attrs) {
-            let (k, v) = item?;
-            match k {
-                b"r" => r = Some(v),
-                b"s" => s = Some(v),
-                b"t" => t = Some(v),
-                _ => continue,
-            }
-            found += 1;
-            if found == 3 {
-                break;
-            }
-        }
-        let pos = match r {
-            Some(r) => {
-                let pos = cell_position(r)?;
+    /// The place of a cell: its reference's when it has one (which moves the column on),
+    /// else the next column of the row.
+    fn place(&mut self, reference: Option<(u32, u32)>) -> (u32, u32) {
+        match reference {
+            Some(pos) => {
                 self.col_index = pos.1;
                 pos
             }
             None => (self.row_index, self.col_index),
+        }
+    }
+
+    /// The commonest cells read straight from the buffer: `<c …/>`, `<c …><v>text</v></c>` of
+    /// a number, shared string, boolean or error, and `<c …><is><t>text</t></is></c>`. `None`,
+    /// with nothing consumed, for any other shape (spaces between tags, a formula, an entity,
+    /// rich text, a cell not whole in the buffer): the general path reads it, to the same cell.
+    fn plain_cell(&mut self) -> Result<Option<calamine::Cell<DataRef<'a>>>, Declined> {
+        if self.xml.pending_end.is_some() {
+            return Ok(None);
+        }
+        let rest = &self.xml.buf[self.xml.pos..];
+        if !rest.starts_with(b"<c ") {
+            return Ok(None);
+        }
+        let Some((end, empty, [r, s, t])) = plain_cell_tag(rest) else { return Ok(None) };
+        let (reference, kind, typ) = cell_meaning(r, s, t, self.number_kinds)?;
+        let body = &rest[end + 1..];
+        let (value, length) = if empty {
+            (DataRef::Empty, end + 1)
+        } else if let Some(inline) = body.strip_prefix(b"<is><t") {
+            // As `read_string` reads a single plain run.
+            let (preserve, start) = match inline {
+                [b'>', ..] => (false, 7),
+                _ if inline.starts_with(b" xml:space=\"preserve\">") => (true, 28),
+                _ => return Ok(None),
+            };
+            let Some(len) = memchr2(b'<', b'&', &body[start..]) else { return Ok(None) };
+            if !body[start + len..].starts_with(b"</t></is></c>") {
+                return Ok(None);
+            }
+            let mut text = String::with_capacity(len);
+            push_xml10(utf8(&body[start..start + len])?, &mut text);
+            (DataRef::String(text_run(&text, preserve)), end + 1 + start + len + 13)
+        } else if matches!(typ, CellType::Number | CellType::Shared | CellType::Bool | CellType::Error) && body.starts_with(b"<v>") {
+            let Some(len) = memchr2(b'<', b'&', &body[3..]).filter(|&len| len > 0) else { return Ok(None) };
+            if !body[3 + len..].starts_with(b"</v></c>") {
+                return Ok(None);
+            }
+            let text = utf8(&body[3..3 + len])?;
+            (plain_value(text, typ, kind, self.strings, self.is_1904)?, end + 1 + 3 + len + 8)
+        } else {
+            return Ok(None);
         };
-        let kind = match s {
-            Some(s) => self.number_kinds.get(index(s).ok_or(Declined("a style index it does not read"))?).copied(),
-            None => Some(NumberKind::Number),
-        };
-        let typ = cell_type(t);
+        let pos = self.place(reference);
+        self.xml.pos += length;
+        self.col_index += 1;
+        Ok(Some(calamine::Cell::new(pos, value)))
+    }
+
+    fn cell(&mut self, attrs: Span) -> Result<calamine::Cell<DataRef<'a>>, Declined> {
+        let (reference, kind, typ) = cell_head(self.xml.attributes(attrs), self.number_kinds)?;
+        let pos = self.place(reference);
         let mut value = DataRef::Empty;
         loop {
             match self.xml.next_event()? {
@@ -999,6 +1046,85 @@ impl<'a, R: Read> SheetCells<'a, R> {
             _ => Err(Declined("an element calamine rejects in a cell")),
         }
     }
+}
+
+/// What a cell's start tag says: its reference, what its style makes of a number, its type.
+fn cell_head(attrs: Attributes<'_>, number_kinds: &[NumberKind]) -> Result<(Option<(u32, u32)>, Option<NumberKind>, CellType), Declined> {
+    let mut rst = [None; 3];
+    let mut found = 0;
+    for item in attrs {
+        let (k, v) = item?;
+        if keep_cell_attribute(&mut rst, &mut found, k, v) == Some(true) {
+            break;
+        }
+    }
+    let [r, s, t] = rst;
+    cell_meaning(r, s, t, number_kinds)
+}
+
+/// calamine's `get_attrs!`: each of r, s, t as last seen, stopping once all three are.
+/// `None` for another attribute, else whether all three are now seen.
+fn keep_cell_attribute<'b>(rst: &mut [Option<&'b [u8]>; 3], found: &mut u8, key: &[u8], value: &'b [u8]) -> Option<bool> {
+    let slot = match key {
+        b"r" => 0,
+        b"s" => 1,
+        b"t" => 2,
+        _ => return None,
+    };
+    rst[slot] = Some(value);
+    *found += 1;
+    Some(*found == 3)
+}
+
+/// A cell start tag `<c key="value" …>` or `<c …/>` at the start of `rest`, read in one pass
+/// where the tag is plain: attributes separated by single spaces, values in double quotes.
+/// Its closing `>`, whether it is empty, and r, s, t as [`cell_head`] takes them; `None` for
+/// any other tag, or one not whole in `rest` (the general path reads it).
+fn plain_cell_tag(rest: &[u8]) -> Option<(usize, bool, [Option<&[u8]>; 3])> {
+    let mut rst = [None; 3];
+    let mut found = 0;
+    let mut i = 2;
+    loop {
+        match *rest.get(i)? {
+            b' ' => i += 1,
+            b'>' => return Some((i, false, rst)),
+            b'/' => return (*rest.get(i + 1)? == b'>').then_some((i + 1, true, rst)),
+            _ => {
+                let key_start = i;
+                loop {
+                    match *rest.get(i)? {
+                        b'=' => break,
+                        b if is_space(b) || b == b'>' || b == b'"' || b == b'\'' => return None,
+                        _ => i += 1,
+                    }
+                }
+                let key = &rest[key_start..i];
+                if key.is_empty() || *rest.get(i + 1)? != b'"' {
+                    return None;
+                }
+                let value_start = i + 2;
+                let len = rest.get(value_start..)?.iter().position(|&b| b == b'"')?;
+                let value = &rest[value_start..value_start + len];
+                i = value_start + len + 1;
+                if !matches!(*rest.get(i)?, b' ' | b'>' | b'/') {
+                    return None;
+                }
+                if found < 3 {
+                    keep_cell_attribute(&mut rst, &mut found, key, value);
+                }
+            }
+        }
+    }
+}
+
+/// The meaning of a cell's r, s and t.
+fn cell_meaning(r: Option<&[u8]>, s: Option<&[u8]>, t: Option<&[u8]>, number_kinds: &[NumberKind]) -> Result<(Option<(u32, u32)>, Option<NumberKind>, CellType), Declined> {
+    let reference = r.map(cell_position).transpose()?;
+    let kind = match s {
+        Some(s) => number_kinds.get(index(s).ok_or(Declined("a style index it does not read"))?).copied(),
+        None => Some(NumberKind::Number),
+    };
+    Ok((reference, kind, cell_type(t)))
 }
 
 /// The value of a `<v>` of a number, shared string, boolean or error cell (calamine's `read_v`).

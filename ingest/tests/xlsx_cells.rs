@@ -184,7 +184,13 @@ fn cell_strategy() -> impl Strategy<Value = (u8, u8, u8, u8, bool, bool)> {
 }
 
 fn gen_cell(p: &str, row: u32, col: u32, (kind, choice, style, extra, with_r, formula): (u8, u8, u8, u8, bool, bool)) -> GenCell {
-    let r = if with_r { format!(" r=\"{}{}\"", col_letters(col), row + 1) } else { String::new() };
+    // A reference in single quotes, or after an attribute whose value holds `>` and `/`.
+    let r = match (with_r, extra) {
+        (false, _) => String::new(),
+        (true, 1) => format!(" r='{}{}'", col_letters(col), row + 1),
+        (true, 2) => format!(" xr:uid=\"{{a>/b}}\" r=\"{}{}\"", col_letters(col), row + 1),
+        (true, _) => format!(" r=\"{}{}\"", col_letters(col), row + 1),
+    };
     let s = match style {
         0..=5 => format!(" s=\"{style}\""),
         6 => " s=\"9\"".to_string(), // past the styles: a plain number

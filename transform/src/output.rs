@@ -43,7 +43,8 @@ pub fn write_csv(df: &DataFrame, path: &Path) -> Result<(), TransformError> {
 }
 
 pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), TransformError> {
-    let file = std::fs::File::create(path).map_err(|e| write_error(path, e))?;
+    // Buffered: polars writes page headers a field at a time; it flushes at the end of the file.
+    let file = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| write_error(path, e))?);
     ParquetWriter::new(file).finish(df).map_err(|e| write_error(path, e))?;
     Ok(())
 }
