@@ -77,7 +77,9 @@ pub enum Suppression {
 pub fn lines(counts: &[Count], margins: &[&str]) -> Vec<Line> {
     let mut lines = Vec::new();
     for dimension in margins {
-        let mut groups: BTreeMap<Vec<(&str, &str)>, (Option<usize>, Vec<usize>)> = BTreeMap::new();
+        // Grouped by the other dimensions' values in a hash map, then put in the order of
+        // those values (the lines' order decides which complements are chosen).
+        let mut groups: foldhash::HashMap<Vec<(&str, &str)>, (Option<usize>, Vec<usize>)> = foldhash::HashMap::default();
         for (i, c) in counts.iter().enumerate() {
             let Some(value) = c.key.get(*dimension) else { continue };
             let rest: Vec<(&str, &str)> = c.key.iter().filter(|(k, _)| k.as_str() != *dimension).map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -88,7 +90,9 @@ pub fn lines(counts: &[Count], margins: &[&str]) -> Vec<Line> {
                 group.1.push(i);
             }
         }
-        lines.extend(groups.into_values().filter_map(|(total, parts)| total.map(|t| (t, parts))).filter(|(_, parts)| !parts.is_empty()));
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        lines.extend(groups.into_iter().filter_map(|(_, (total, parts))| total.map(|t| (t, parts))).filter(|(_, parts)| !parts.is_empty()));
     }
     lines
 }

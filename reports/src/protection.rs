@@ -19,7 +19,7 @@
 //! them. Cells of exact tables are pinned (published whatever their size), and so is every
 //! cell equal to one, so that a controlled table never hides what an exact table shows.
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
 
 use hestat_contract::Unit;
 use hestat_transform::catalogue::Indicator;
@@ -114,6 +114,11 @@ fn rows(indicator: &Indicator, frame: &DataFrame) -> PolarsResult<Rows> {
     Ok(Rows { keys, values, kinds })
 }
 
+/// A row's key but its measure, borrowed: a percentage's key is its counts' but the measure.
+fn without_measure(key: &Key) -> Vec<(&str, &str)> {
+    key.iter().filter(|(k, _)| k.as_str() != "measure").map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
 /// A table as published: its frame (values suppressed or rounded, a `flag` column for the
 /// notes), with the count of cells suppressed and rounded.
 #[derive(Debug, Clone)]
@@ -195,14 +200,15 @@ fn join(tables: &[(&Indicator, Rows)]) -> Joined {
 /// `b`, dimensions `db`): for each cell of A, B's cell with `Total` in B's other dimensions
 /// (a line of one part: the two are equal), or B's cells summed over them. `None` when A is
 /// not a margin of B (some cell of A is neither).
-fn margin_links(counts: &[Count], a: std::ops::Range<usize>, b: std::ops::Range<usize>, da: &[&str], db: &[&str]) -> Option<Vec<Line>> {
+fn margin_links<'c>(counts: &'c [Count], a: std::ops::Range<usize>, b: std::ops::Range<usize>, da: &[&str], db: &[&str]) -> Option<Vec<Line>> {
     if a.is_empty() || b.is_empty() {
         return None;
     }
     let extra: Vec<&str> = db.iter().copied().filter(|d| !da.contains(d)).collect();
-    let project = |key: &Key| -> Vec<String> { da.iter().map(|d| key.get(*d).cloned().unwrap_or_default()).collect() };
-    let mut totals: HashMap<Vec<String>, usize> = HashMap::new();
-    let mut leaves: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    // Borrowed values; lookups only, so the hash map's order does not matter.
+    let project = |key: &'c Key| -> Vec<&'c str> { da.iter().map(|d| key.get(*d).map_or("", String::as_str)).collect() };
+    let mut totals: HashMap<Vec<&str>, usize> = HashMap::default();
+    let mut leaves: HashMap<Vec<&str>, Vec<usize>> = HashMap::default();
     for i in b {
         let key = &counts[i].key;
         let totals_in_extra = extra.iter().filter(|d| key.get(**d).map(String::as_str) == Some("Total")).count();
@@ -276,16 +282,12 @@ pub fn protect_tables(tables: &[(&Indicator, &DataFrame)], rule: Rule) -> Polars
         if !treatment(indicator).is_controlled() {
             continue;
         }
-        let mut counts_by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+        let mut counts_by_key: HashMap<Vec<(&str, &str)>, Vec<usize>> = HashMap::default();
         for r in (0..table.keys.len()).filter(|r| table.kinds[*r] == RowKind::Count) {
-            let mut key = table.keys[r].clone();
-            key.remove("measure");
-            counts_by_key.entry(key).or_default().push(r);
+            counts_by_key.entry(without_measure(&table.keys[r])).or_default().push(r);
         }
         for r in (0..table.keys.len()).filter(|r| table.kinds[*r] == RowKind::Derived) {
-            let mut key = table.keys[r].clone();
-            key.remove("measure");
-            let counterparts = counts_by_key.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+            let counterparts = counts_by_key.get(&without_measure(&table.keys[r])).map(Vec::as_slice).unwrap_or(&[]);
             let hide = match rule {
                 Rule::Threshold { .. } => counterparts.iter().any(|c| hidden[t][*c]),
                 Rule::Rounding => counterparts.iter().any(|c| table.values[*c].unwrap_or(0.0) < 22.5),
@@ -302,10 +304,11 @@ pub fn protect_tables(tables: &[(&Indicator, &DataFrame)], rule: Rule) -> Polars
                 return Ok(ProtectedTable { frame: (*frame).clone(), suppressed: 0, rounded: 0, treatment });
             }
             let values: Vec<Option<f64>> = published[t].iter().zip(&hidden[t]).map(|(v, h)| if *h { None } else { *v }).collect();
+            let existing_flags = frame.column("flag").ok();
             let flags: Vec<Option<String>> = (0..frame.height())
                 .map(|r| {
                     let note = if hidden[t][r] { Some(CONFIDENTIAL) } else if rounded[t][r] { Some(ROUNDED) } else { None };
-                    let existing = frame.column("flag").ok().and_then(|f| f.get(r).ok()).map(|v| cell_text(&v)).filter(|s| !s.is_empty());
+                    let existing = existing_flags.and_then(|f| f.get(r).ok()).map(|v| cell_text(&v)).filter(|s| !s.is_empty());
                     match (existing, note) {
                         (Some(e), Some(n)) => Some(format!("{e};{n}")),
                         (Some(e), None) => Some(e),

@@ -43,6 +43,18 @@ fn assert_protected(counts: &[Count], margins: &[&str], minimum: f64) {
 }
 
 #[test]
+fn the_lines_of_a_two_way_table_come_in_the_order_of_the_other_dimension_s_values() {
+    // 2 fields × 2 levels: cells 0 (01, L1), 1 (01, L2), 2 (01, Total), 3 (02, L1), 4 (02, L2),
+    // 5 (02, Total), 6 (Total, L1), 7 (Total, L2), 8 (Total, Total). Along the field, one line
+    // per level (L1, L2, Total: "L1" < "L2" < "Total"); along the level, one per field (01, 02,
+    // Total). The order decides which complements are chosen, so it never follows a hash.
+    let counts = two_way(&[vec![3.0, 10.0], vec![7.0, 20.0]]);
+    let expected: Vec<(usize, Vec<usize>)> =
+        vec![(6, vec![0, 3]), (7, vec![1, 4]), (8, vec![2, 5]), (2, vec![0, 1]), (5, vec![3, 4]), (8, vec![6, 7])];
+    assert_eq!(lines(&counts, &["field_code", "level"]), expected);
+}
+
+#[test]
 fn a_small_count_and_its_complements_are_suppressed_as_worked_out_by_hand() {
     // field 01: 3 (bachelor) 40 (master) → 43; field 02: 20 30 → 50; totals 23, 70, 93.
     let counts = two_way(&[vec![3.0, 40.0], vec![20.0, 30.0]]);
