@@ -347,6 +347,16 @@ fn push_xml10(text: &str, out: &mut String) {
     }
 }
 
+/// [`push_xml10`] on its own, borrowing the text when it has no `\r` (most cells).
+fn xml10(text: &str) -> Cow<'_, str> {
+    if memchr(b'\r', text.as_bytes()).is_none() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    push_xml10(text, &mut out);
+    Cow::Owned(out)
+}
+
 /// An attribute value with its entities decoded (calamine's `decode_attr`).
 fn decode_attribute(raw: &[u8]) -> Result<String, Declined> {
     let text = utf8(raw)?;
@@ -962,8 +972,7 @@ impl<'a, R: Read> SheetCells<'a, R> {
             if !body[start + len..].starts_with(b"</t></is></c>") {
                 return Ok(None);
             }
-            let mut text = String::with_capacity(len);
-            push_xml10(utf8(&body[start..start + len])?, &mut text);
+            let text = xml10(utf8(&body[start..start + len])?);
             (DataRef::String(text_run(&text, preserve)), end + 1 + start + len + 13)
         } else if matches!(typ, CellType::Number | CellType::Shared | CellType::Bool | CellType::Error) && body.starts_with(b"<v>") {
             let Some(len) = memchr2(b'<', b'&', &body[3..]).filter(|&len| len > 0) else { return Ok(None) };

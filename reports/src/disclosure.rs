@@ -82,8 +82,7 @@ pub fn lines(counts: &[Count], margins: &[&str]) -> Vec<Line> {
         let mut groups: foldhash::HashMap<Vec<(&str, &str)>, (Option<usize>, Vec<usize>)> = foldhash::HashMap::default();
         for (i, c) in counts.iter().enumerate() {
             let Some(value) = c.key.get(*dimension) else { continue };
-            let rest: Vec<(&str, &str)> = c.key.iter().filter(|(k, _)| k.as_str() != *dimension).map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let group = groups.entry(rest).or_default();
+            let group = groups.entry(key_without(&c.key, dimension)).or_default();
             if value == "Total" {
                 group.0 = Some(i);
             } else {
@@ -95,6 +94,11 @@ pub fn lines(counts: &[Count], margins: &[&str]) -> Vec<Line> {
         lines.extend(groups.into_iter().filter_map(|(_, (total, parts))| total.map(|t| (t, parts))).filter(|(_, parts)| !parts.is_empty()));
     }
     lines
+}
+
+/// A key's pairs but `dimension`'s, borrowed, in the key's order.
+pub(crate) fn key_without<'k>(key: &'k Key, dimension: &str) -> Vec<(&'k str, &'k str)> {
+    key.iter().filter(|(k, _)| k.as_str() != dimension).map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 /// A line of a table: the index of a total cell and the indexes of the cells that add up

@@ -28,7 +28,7 @@ use hestat_transform::row_key;
 use hestat_transform::placement::Key;
 use polars::prelude::*;
 
-use crate::disclosure::{lines, round_count, threshold_lines, Count, Line, Rule, CONFIDENTIAL};
+use crate::disclosure::{key_without, lines, round_count, threshold_lines, Count, Line, Rule, CONFIDENTIAL};
 
 /// The flag of a rounded count.
 pub const ROUNDED: &str = "r";
@@ -112,11 +112,6 @@ fn rows(indicator: &Indicator, frame: &DataFrame) -> PolarsResult<Rows> {
     let dims: Vec<&str> = indicator.dimensions.iter().copied().filter(|d| frame.column(d).is_ok()).collect();
     let keys = (0..frame.height()).map(|i| row_key(frame, &dims, i)).collect();
     Ok(Rows { keys, values, kinds })
-}
-
-/// A row's key but its measure, borrowed: a percentage's key is its counts' but the measure.
-fn without_measure(key: &Key) -> Vec<(&str, &str)> {
-    key.iter().filter(|(k, _)| k.as_str() != "measure").map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 /// A table as published: its frame (values suppressed or rounded, a `flag` column for the
@@ -284,10 +279,10 @@ pub fn protect_tables(tables: &[(&Indicator, &DataFrame)], rule: Rule) -> Polars
         }
         let mut counts_by_key: HashMap<Vec<(&str, &str)>, Vec<usize>> = HashMap::default();
         for r in (0..table.keys.len()).filter(|r| table.kinds[*r] == RowKind::Count) {
-            counts_by_key.entry(without_measure(&table.keys[r])).or_default().push(r);
+            counts_by_key.entry(key_without(&table.keys[r], "measure")).or_default().push(r);
         }
         for r in (0..table.keys.len()).filter(|r| table.kinds[*r] == RowKind::Derived) {
-            let counterparts = counts_by_key.get(&without_measure(&table.keys[r])).map(Vec::as_slice).unwrap_or(&[]);
+            let counterparts = counts_by_key.get(&key_without(&table.keys[r], "measure")).map(Vec::as_slice).unwrap_or(&[]);
             let hide = match rule {
                 Rule::Threshold { .. } => counterparts.iter().any(|c| hidden[t][*c]),
                 Rule::Rounding => counterparts.iter().any(|c| table.values[*c].unwrap_or(0.0) < 22.5),
